@@ -1,0 +1,411 @@
+//! The one validated configuration. Raw values come from a figment (the host's `contact`
+//! section, or the appliance's TOML/.env/environment layers); [`Config::from_figment`] turns
+//! them into typed values or one error that names the key and never echoes its value.
+
+mod rate;
+pub mod secrets;
+pub mod sources;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use figment::value::Value;
+use figment::Figment;
+
+pub use rate::Rate;
+pub use sources::Sources;
+
+use crate::secret::Secret;
+
+/// Where the system is mounted: `/` or `/a/b` (no trailing slash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasePath(String);
+
+impl BasePath {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        if !raw.starts_with('/') {
+            return Err("must start with /");
+        }
+        let trimmed = raw.trim_end_matches('/');
+        for segment in trimmed.split('/').skip(1) {
+            if segment.is_empty() || segment == "." || segment == ".." {
+                return Err("must not contain empty, . or .. segments");
+            }
+            if !segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+                return Err("may only contain letters, digits and - . _ ~ between slashes");
+            }
+        }
+        Ok(BasePath(if trimmed.is_empty() { "/".into() } else { trimmed.into() }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The path of a route below the base: `join("/thanks")` is `/contact/thanks`.
+    pub fn join(&self, path: &str) -> String {
+        match self.0.as_str() {
+            "/" => path.to_string(),
+            base if path == "/" => base.to_string(),
+            base => format!("{base}{path}"),
+        }
+    }
+
+    /// Whether a request path falls under this base.
+    pub fn contains(&self, path: &str) -> bool {
+        self.0 == "/"
+            || path == self.0
+            || (path.starts_with(&self.0) && path.as_bytes().get(self.0.len()) == Some(&b'/'))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Production,
+    Development,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnError {
+    Accept,
+    Reject,
+}
+
+#[derive(Debug, Clone)]
+pub struct NumverifyConfig {
+    pub api_key: Option<Secret>,
+    pub url: String,
+    pub on_error: OnError,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitStorage {
+    Memory,
+    Redis(Secret),
+}
+
+#[derive(Debug, Clone)]
+pub struct RateLimitConfig {
+    pub enabled: bool,
+    pub storage: LimitStorage,
+    pub submit: Rate,
+    pub captcha: Rate,
+    pub verify: Rate,
+    pub login: Rate,
+    pub default: Rate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub secret_key: Secret,
+    /// Comma-separated Fernet keys, each already checked; the first encrypts.
+    pub fernet_keys: Secret,
+    /// Base32, checked to decode to at least 80 bits.
+    pub totp_secret: Secret,
+    pub admin_password_hash: Option<Secret>,
+    pub numverify: NumverifyConfig,
+    pub database: PathBuf,
+    pub ratelimit: RateLimitConfig,
+    pub env: AppEnv,
+    pub address: IpAddr,
+    pub port: u16,
+    pub base_path: BasePath,
+    pub proxy_ip_header: Option<String>,
+    pub data_dir: PathBuf,
+    pub captcha_test_answer: Option<Secret>,
+    pub phone_default_region: Option<String>,
+}
+
+/// A configuration that cannot be used. Its text names the key and what is wrong, never the
+/// value.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration error: {key}: {problem}")]
+    Invalid { key: String, problem: String },
+    #[error("configuration error: {path}: {problem}")]
+    Source { path: String, problem: String },
+}
+
+impl ConfigError {
+    pub fn invalid(key: &str, problem: impl Into<String>) -> Self {
+        let key = match sources::env_name(key) {
+            Some(env) => format!("{env} (contact.{key})"),
+            None => format!("contact.{key}"),
+        };
+        ConfigError::Invalid { key, problem: problem.into() }
+    }
+
+    pub fn source(path: &Path, problem: String) -> Self {
+        ConfigError::Source { path: path.display().to_string(), problem }
+    }
+}
+
+/// Reads keys out of the `contact` section as text, whatever TOML type they were written in.
+struct Section<'a>(&'a Figment);
+
+impl Section<'_> {
+    fn text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        let value = match self.0.find_value(key) {
+            Ok(value) => value,
+            Err(_) => return Ok(None),
+        };
+        let text = match value {
+            Value::String(_, s) => s,
+            Value::Char(_, c) => c.to_string(),
+            Value::Bool(_, b) => b.to_string(),
+            Value::Num(_, n) => match n.to_u128() {
+                Some(u) => u.to_string(),
+                None => n
+                    .to_i128()
+                    .map(|i| i.to_string())
+                    .or_else(|| n.to_f64().map(|f| f.to_string()))
+                    .unwrap_or_default(),
+            },
+            Value::Empty(..) => String::new(),
+            Value::Dict(..) | Value::Array(..) => {
+                return Err(ConfigError::invalid(key, "must be a single value, not a table or list"))
+            }
+        };
+        let text = text.trim().to_string();
+        Ok(Some(text).filter(|t| !t.is_empty()))
+    }
+
+    fn secret(&self, key: &str) -> Result<Option<Secret>, ConfigError> {
+        Ok(self.text(key)?.map(Secret::new))
+    }
+
+    fn parsed<T>(
+        &self,
+        key: &str,
+        default: &str,
+        parse: impl Fn(&str) -> Result<T, &'static str>,
+    ) -> Result<T, ConfigError> {
+        let raw = self.text(key)?.unwrap_or_else(|| default.to_string());
+        parse(&raw).map_err(|problem| ConfigError::invalid(key, problem))
+    }
+
+    fn required_secret(&self, key: &str) -> Result<Secret, ConfigError> {
+        self.secret(key)?.ok_or_else(|| {
+            ConfigError::invalid(key, "is not set (generate one with `contact-client keygen`)")
+        })
+    }
+}
+
+impl Config {
+    /// Validates the `contact` section of `root` (a figment whose `contact` key holds it).
+    pub fn from_figment(root: &Figment) -> Result<Config, ConfigError> {
+        let focused = root.focus("contact");
+        let s = Section(&focused);
+
+        let secret_key = s.required_secret("secret_key")?;
+        if secret_key.expose().chars().count() < 32 {
+            return Err(ConfigError::invalid("secret_key", "must be at least 32 characters"));
+        }
+        let fernet_keys = s.required_secret("fernet_key")?;
+        check_fernet_keys(fernet_keys.expose()).map_err(|p| ConfigError::invalid("fernet_key", p))?;
+        let totp_secret = s.required_secret("totp_secret")?;
+        check_totp_secret(totp_secret.expose()).map_err(|p| ConfigError::invalid("totp_secret", p))?;
+        let admin_password_hash = s.secret("admin_password_hash")?;
+        if let Some(hash) = &admin_password_hash {
+            if !hash.expose().starts_with("$argon2id$") {
+                return Err(ConfigError::invalid(
+                    "admin_password_hash",
+                    "must be an argon2id PHC string ($argon2id$…)",
+                ));
+            }
+        }
+
+        let numverify = NumverifyConfig {
+            api_key: s.secret("numverify.api_key")?,
+            url: s.parsed("numverify.url", "http://apilayer.net/api/validate", |u| {
+                let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"));
+                match rest {
+                    Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+                        Ok(u.to_string())
+                    }
+                    _ => Err("must be an http:// or https:// URL"),
+                }
+            })?,
+            on_error: s.parsed("numverify.on_error", "accept", |v| match v {
+                "accept" => Ok(OnError::Accept),
+                "reject" => Ok(OnError::Reject),
+                _ => Err("must be accept or reject"),
+            })?,
+        };
+
+        let data_dir = PathBuf::from(s.text("data_dir")?.unwrap_or_else(|| "./data".into()));
+        let database = match s.text("database")? {
+            None => data_dir.join("contact.db"),
+            Some(raw) => sqlite_path(&raw).map_err(|p| ConfigError::invalid("database", p))?,
+        };
+
+        let ratelimit = RateLimitConfig {
+            enabled: s.parsed("ratelimit.enabled", "true", parse_bool)?,
+            storage: match s.text("ratelimit.storage_url")?.as_deref() {
+                None | Some("memory://") | Some("memory") => LimitStorage::Memory,
+                Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                    LimitStorage::Redis(Secret::new(url))
+                }
+                Some(_) => {
+                    return Err(ConfigError::invalid(
+                        "ratelimit.storage_url",
+                        "must be memory:// or redis://host:port[/db]",
+                    ))
+                }
+            },
+            submit: s.parsed("ratelimit.submit", "5/minute", str::parse)?,
+            captcha: s.parsed("ratelimit.captcha", "10/minute", str::parse)?,
+            verify: s.parsed("ratelimit.verify", "20/minute", str::parse)?,
+            login: s.parsed("ratelimit.login", "5 per 15 minutes", str::parse)?,
+            default: s.parsed("ratelimit.default", "120/minute", str::parse)?,
+        };
+
+        let env = s.parsed("env", "production", |v| match v.to_ascii_lowercase().as_str() {
+            "production" => Ok(AppEnv::Production),
+            "development" => Ok(AppEnv::Development),
+            _ => Err("must be production or development"),
+        })?;
+        let address = s.parsed("address", "127.0.0.1", |v| match v {
+            "localhost" => Ok(IpAddr::from([127, 0, 0, 1])),
+            _ => v.parse().map_err(|_| "must be an IP address such as 127.0.0.1 or ::"),
+        })?;
+        let port = s.parsed("port", "8080", |v| match v.parse::<u16>() {
+            Ok(p) if p > 0 => Ok(p),
+            _ => Err("must be a port number from 1 to 65535"),
+        })?;
+        let base_path = s.parsed("base_path", "/", BasePath::parse)?;
+        let proxy_ip_header = match s.text("proxy_ip_header")? {
+            Some(h) if h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => Some(h),
+            Some(_) => {
+                return Err(ConfigError::invalid(
+                    "proxy_ip_header",
+                    "must be a header name such as X-Real-IP",
+                ))
+            }
+            None => None,
+        };
+        let captcha_test_answer = match s.secret("captcha.test_answer")? {
+            Some(a) if a.expose().chars().count() > 32 || a.expose().chars().any(char::is_control) => {
+                return Err(ConfigError::invalid(
+                    "captcha.test_answer",
+                    "must be at most 32 printable characters",
+                ))
+            }
+            other => other,
+        };
+        let phone_default_region = match s.text("phone.default_region")? {
+            Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Some(r.to_ascii_uppercase())
+            }
+            Some(_) => {
+                return Err(ConfigError::invalid(
+                    "phone.default_region",
+                    "must be a two-letter region code such as US",
+                ))
+            }
+            None => None,
+        };
+
+        Ok(Config {
+            secret_key,
+            fernet_keys,
+            totp_secret,
+            admin_password_hash,
+            numverify,
+            database,
+            ratelimit,
+            env,
+            address,
+            port,
+            base_path,
+            proxy_ip_header,
+            data_dir,
+            captcha_test_answer,
+            phone_default_region,
+        })
+    }
+}
+
+fn parse_bool(v: &str) -> Result<bool, &'static str> {
+    match v.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err("must be true or false"),
+    }
+}
+
+fn check_fernet_keys(keys: &str) -> Result<(), String> {
+    let keys: Vec<&str> = keys.split(',').map(str::trim).filter(|k| !k.is_empty()).collect();
+    if keys.is_empty() {
+        return Err("is empty".into());
+    }
+    for (i, key) in keys.iter().enumerate() {
+        if fernet::Fernet::new(key).is_none() {
+            return Err(format!(
+                "key {} of {} is not a Fernet key (url-safe base64 of 32 bytes)",
+                i + 1,
+                keys.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_totp_secret(secret: &str) -> Result<(), &'static str> {
+    match decode_base32(secret) {
+        None => Err("is not base32 (letters A-Z and digits 2-7)"),
+        Some(bytes) if bytes.len() < 10 => Err("is shorter than 80 bits (16 base32 characters)"),
+        Some(_) => Ok(()),
+    }
+}
+
+/// RFC 4648 base32 as authenticator apps accept it: any case, spaces and padding ignored.
+pub fn decode_base32(text: &str) -> Option<Vec<u8>> {
+    let cleaned: String =
+        text.chars().filter(|c| !c.is_whitespace() && *c != '=').map(|c| c.to_ascii_uppercase()).collect();
+    base32::decode(base32::Alphabet::Rfc4648 { padding: false }, &cleaned)
+}
+
+/// `DB_NAME` is a path, or a `sqlite:` URL; other databases are not supported.
+fn sqlite_path(raw: &str) -> Result<PathBuf, &'static str> {
+    if let Some(rest) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+        let path = rest.split('?').next().unwrap_or_default();
+        return if path.is_empty() || path == ":memory:" {
+            Err("must name a database file")
+        } else {
+            Ok(PathBuf::from(path))
+        };
+    }
+    if raw.contains("://") {
+        return Err("only SQLite is supported: give a file path or a sqlite:// URL");
+    }
+    Ok(PathBuf::from(raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths_are_normalised_and_checked() {
+        assert_eq!(BasePath::parse("/").unwrap().as_str(), "/");
+        assert_eq!(BasePath::parse("/contact/").unwrap().as_str(), "/contact");
+        assert_eq!(BasePath::parse("/a/b").unwrap().join("/thanks"), "/a/b/thanks");
+        assert_eq!(BasePath::parse("/a").unwrap().join("/"), "/a");
+        assert_eq!(BasePath::parse("/").unwrap().join("/thanks"), "/thanks");
+        for bad in ["", "contact", "/a//b", "/a/../b", "/a b", "/a?x"] {
+            assert!(BasePath::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        let base = BasePath::parse("/contact").unwrap();
+        assert!(base.contains("/contact") && base.contains("/contact/thanks"));
+        assert!(!base.contains("/contacts") && !base.contains("/"));
+    }
+
+    #[test]
+    fn database_urls() {
+        assert_eq!(sqlite_path("sqlite:///var/x.db").unwrap(), PathBuf::from("/var/x.db"));
+        assert_eq!(sqlite_path("sqlite://x.db?mode=rwc").unwrap(), PathBuf::from("x.db"));
+        assert_eq!(sqlite_path("contacts.db").unwrap(), PathBuf::from("contacts.db"));
+        assert!(sqlite_path("postgres://db/x").is_err());
+    }
+}

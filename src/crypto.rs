@@ -1,0 +1,103 @@
+//! The vault: personal data leaves memory only as Fernet tokens, readable by Python's
+//! `cryptography.fernet` with the same key. Also the keys derived from `SECRET_KEY`.
+
+use fernet::{Fernet, MultiFernet};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::secret::Secret;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("no Fernet key was given")]
+    NoKey,
+    #[error("key {0} of FERNET_KEY is not a Fernet key")]
+    BadKey(usize),
+    #[error("a stored token could not be decrypted with any configured key")]
+    Undecryptable,
+}
+
+pub struct Vault {
+    keys: MultiFernet,
+}
+
+impl Vault {
+    /// From `FERNET_KEY`: comma-separated keys; the first encrypts, every one decrypts.
+    pub fn from_keys(keys: &Secret) -> Result<Vault, VaultError> {
+        let fernets = keys
+            .expose()
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .enumerate()
+            .map(|(i, k)| Fernet::new(k).ok_or(VaultError::BadKey(i + 1)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if fernets.is_empty() {
+            return Err(VaultError::NoKey);
+        }
+        Ok(Vault { keys: MultiFernet::new(fernets) })
+    }
+
+    pub fn encrypt(&self, plaintext: &str) -> String {
+        self.keys.encrypt(plaintext.as_bytes())
+    }
+
+    pub fn decrypt(&self, token: &str) -> Result<String, VaultError> {
+        let bytes = self.keys.decrypt(token).map_err(|_| VaultError::Undecryptable)?;
+        String::from_utf8(bytes).map_err(|_| VaultError::Undecryptable)
+    }
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Vault(***)")
+    }
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A 32-byte key for one purpose (CSRF, sessions, blind index…), derived from `SECRET_KEY` so
+/// that one leaked derived key says nothing about the others.
+pub fn derive_key(secret_key: &Secret, purpose: &str) -> [u8; 32] {
+    keyed_hash(secret_key.expose().as_bytes(), format!("contact-client/{purpose}").as_bytes())
+}
+
+/// HMAC-SHA256 of `message` under `key`.
+pub fn keyed_hash(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_decrypts_old_tokens_and_encrypts_with_the_first_key() {
+        let old = Fernet::generate_key();
+        let new = Fernet::generate_key();
+        let before = Vault::from_keys(&Secret::new(old.clone())).unwrap();
+        let token = before.encrypt("Ada Lovelace");
+        let after = Vault::from_keys(&Secret::new(format!("{new}, {old}"))).unwrap();
+        assert_eq!(after.decrypt(&token).unwrap(), "Ada Lovelace");
+        let fresh = after.encrypt("x");
+        assert!(Vault::from_keys(&Secret::new(new)).unwrap().decrypt(&fresh).is_ok());
+        assert!(before.decrypt(&fresh).is_err());
+    }
+
+    #[test]
+    fn bad_keys_are_named_by_position() {
+        let good = Fernet::generate_key();
+        let err = Vault::from_keys(&Secret::new(format!("{good},nope"))).unwrap_err();
+        assert!(matches!(err, VaultError::BadKey(2)));
+        assert!(matches!(Vault::from_keys(&Secret::new(" , ")), Err(VaultError::NoKey)));
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose() {
+        let s = Secret::new("x".repeat(32));
+        assert_ne!(derive_key(&s, "csrf"), derive_key(&s, "session"));
+        assert_eq!(derive_key(&s, "csrf"), derive_key(&s, "csrf"));
+    }
+}

@@ -1,0 +1,16 @@
+//! Domain values, parsed once from what a visitor typed and trusted after.
+
+mod email;
+mod message;
+mod name;
+mod phone;
+mod preferred_time;
+mod submission;
+mod text;
+
+pub use email::Email;
+pub use message::Message;
+pub use name::Name;
+pub use phone::Phone;
+pub use preferred_time::PreferredTime;
+pub use submission::{ContactDetails, ContactInput, FieldErrors, ParseRules, FIELDS};

@@ -1,0 +1,125 @@
+//! The web layer's one error type and the one place that turns errors (and Rocket's own
+//! failures, through the catchers) into pages or JSON. Nothing here shows a stack trace,
+//! a secret or what a visitor typed.
+
+use std::io::Cursor;
+
+use minijinja::context;
+use rocket::http::{ContentType, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use rocket::{catch, catchers, Catcher};
+
+use crate::domain::FieldErrors;
+use crate::guards::{App, Wants};
+use crate::intake::IntakeError;
+use crate::render::RenderError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// A form with field errors: JSON lists them, HTML shows the pre-rendered form page.
+    #[error("the form has errors")]
+    Invalid { errors: FieldErrors, page: Option<String> },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl From<RenderError> for WebError {
+    fn from(e: RenderError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl From<IntakeError> for WebError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::Invalid(errors) => WebError::Invalid { errors, page: None },
+            IntakeError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl<'r> Responder<'r, 'static> for WebError {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            WebError::Invalid { errors, page } => match (Wants::of(req), page) {
+                (Wants::Html, Some(page)) => Response::build()
+                    .status(Status::UnprocessableEntity)
+                    .header(ContentType::HTML)
+                    .sized_body(page.len(), Cursor::new(page))
+                    .ok(),
+                _ => json(Status::UnprocessableEntity, &serde_json::json!({ "ok": false, "errors": errors })),
+            },
+            WebError::Internal(detail) => {
+                log::error!("{} {}: {detail}", req.method(), req.uri().path());
+                error_response(req, Status::InternalServerError)
+            }
+        }
+    }
+}
+
+/// What a visitor reads for each failure.
+fn explain(status: Status) -> &'static str {
+    match status.code {
+        400 => "The request could not be understood. Please reload the page and try again.",
+        403 => "The form expired or was not sent from this site. Please reload the page and try again.",
+        404 => "There is nothing at this address.",
+        405 => "That action is not possible here.",
+        413 => "That was too much to send at once. Please shorten your message and try again.",
+        422 => "Some of what was sent is not valid.",
+        429 => "Too many requests. Please wait a moment and try again.",
+        503 => "The service is unavailable right now. Please try again in a few minutes.",
+        c if c >= 500 => "Something went wrong on our side. Please try again later.",
+        _ => "The request could not be completed.",
+    }
+}
+
+pub fn json(status: Status, body: &serde_json::Value) -> response::Result<'static> {
+    let text = body.to_string();
+    Response::build().status(status).header(ContentType::JSON).sized_body(text.len(), Cursor::new(text)).ok()
+}
+
+/// The error page (or JSON object) for `status`.
+pub fn error_response(req: &Request<'_>, status: Status) -> response::Result<'static> {
+    let message = explain(status);
+    if Wants::of(req) == Wants::Json {
+        return json(status, &serde_json::json!({ "ok": false, "error": message }));
+    }
+    let page = App::of(req).and_then(|app| {
+        app.render
+            .render(
+                "error.html",
+                context! { status => status.code, reason => status.reason_lossy(), message },
+            )
+            .map_err(|e| log::error!("{e}"))
+            .ok()
+    });
+    let page =
+        page.unwrap_or_else(|| format!("<!doctype html><title>{0}</title><p>{message}</p>", status.code));
+    Response::build().status(status).header(ContentType::HTML).sized_body(page.len(), Cursor::new(page)).ok()
+}
+
+/// An answer for every status Rocket produces under our base path.
+struct Caught(Status);
+
+impl<'r> Responder<'r, 'static> for Caught {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        error_response(req, self.0)
+    }
+}
+
+#[catch(default)]
+fn any_status(status: Status, _req: &Request<'_>) -> Caught {
+    Caught(status)
+}
+
+pub fn catchers() -> Vec<Catcher> {
+    catchers![any_status]
+}

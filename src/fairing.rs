@@ -1,0 +1,108 @@
+//! The one fairing that brings the whole system into a Rocket app: on ignite it validates the
+//! configuration, builds the instance's state, and mounts routes and catchers under the base
+//! path; on every response under that path it adds the security headers.
+
+use std::sync::{Arc, OnceLock};
+
+use rocket::fairing::{self, Fairing, Info, Kind};
+use rocket::http::Header;
+use rocket::{Build, Orbit, Request, Response, Rocket};
+
+use crate::config::{BasePath, Config};
+use crate::state::{ContactState, Instances};
+use crate::{errors, routes};
+
+/// Mounts ContactClient. Built by [`fairing`] (configuration from the host's `contact`
+/// section) or [`ContactClient::from_config`].
+pub struct ContactClient {
+    config: Option<Config>,
+    base: OnceLock<BasePath>,
+}
+
+/// The fairing configured from the `contact` section of the host's figment
+/// (`[default.contact]` in its Rocket.toml).
+pub fn fairing() -> ContactClient {
+    ContactClient { config: None, base: OnceLock::new() }
+}
+
+impl ContactClient {
+    /// The fairing with a configuration made (and validated) by code.
+    pub fn from_config(config: Config) -> ContactClient {
+        ContactClient { config: Some(config), base: OnceLock::new() }
+    }
+}
+
+const SECURITY_HEADERS: &[(&str, &str)] = &[
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+];
+
+#[rocket::async_trait]
+impl Fairing for ContactClient {
+    fn info(&self) -> Info {
+        Info { name: "ContactClient", kind: Kind::Ignite | Kind::Response | Kind::Shutdown }
+    }
+
+    async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
+        let config = match &self.config {
+            Some(config) => Ok(config.clone()),
+            None => Config::from_figment(rocket.figment()),
+        };
+        let state = match config {
+            Ok(config) => ContactState::build(config).await,
+            Err(e) => Err(e.into()),
+        };
+        let state = match state {
+            Ok(state) => state,
+            Err(e) => {
+                log::error!("ContactClient cannot start: {e}");
+                return Err(rocket);
+            }
+        };
+        if state.config.captcha_test_answer.is_some() {
+            log::warn!(
+                "WARNING: CAPTCHA_TEST_ANSWER is set: every challenge has a known answer. Test use only."
+            );
+        }
+        let base = state.config.base_path.clone();
+        let _ = self.base.set(base.clone());
+        let state = Arc::new(state);
+        let rocket = match rocket.state::<Instances>() {
+            Some(instances) => {
+                instances.add(state);
+                rocket
+            }
+            None => {
+                let instances = Instances::default();
+                instances.add(state);
+                rocket.manage(instances)
+            }
+        };
+        Ok(rocket.mount(base.as_str(), routes::routes()).register(base.as_str(), errors::catchers()))
+    }
+
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        if !self.base.get().is_some_and(|b| b.contains(req.uri().path().as_str())) {
+            return;
+        }
+        for (name, value) in SECURITY_HEADERS {
+            res.set_header(Header::new(*name, *value));
+        }
+    }
+
+    async fn on_shutdown(&self, rocket: &Rocket<Orbit>) {
+        if let Some(instances) = rocket.state::<Instances>() {
+            for state in instances.all() {
+                state.store.close().await;
+            }
+        }
+    }
+}

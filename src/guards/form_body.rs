@@ -1,0 +1,90 @@
+//! The body of a POST, read once (at most 64 KiB), parsed from `application/x-www-form-urlencoded`
+//! or a JSON object, and admitted only with a valid CSRF token.
+
+use rocket::data::{Data, FromData, Outcome, ToByteUnit};
+use rocket::http::Status;
+use rocket::request::Request;
+
+use super::{csrf, App};
+
+/// Bodies above this are refused with 413 before any parsing.
+pub const MAX_BODY: u64 = 64 * 1024;
+
+/// Why a body was not admitted. Carries no part of the body: Rocket logs it.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("the body is larger than 64 KiB")]
+    TooLarge,
+    #[error("the body could not be read or parsed")]
+    Malformed,
+    #[error("the CSRF token is missing or wrong")]
+    Csrf,
+}
+
+/// Form fields by name; the first occurrence of a name counts.
+#[derive(Debug, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The field's value, or empty when it was not sent.
+    pub fn text(&self, name: &str) -> &str {
+        self.get(name).unwrap_or_default()
+    }
+
+    fn parse(body: &[u8], json: bool) -> Result<Fields, BodyError> {
+        if !json {
+            return Ok(Fields(
+                form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
+            ));
+        }
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(body).map_err(|_| BodyError::Malformed)?;
+        object
+            .into_iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::String(s) => s,
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::Bool(b) => b.to_string(),
+                    serde_json::Value::Number(n) => n.to_string(),
+                    _ => return Err(BodyError::Malformed),
+                };
+                Ok((k, text))
+            })
+            .collect::<Result<_, _>>()
+            .map(Fields)
+    }
+}
+
+/// A POSTed form that passed the CSRF check.
+pub struct CheckedForm(pub Fields);
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for CheckedForm {
+    type Error = BodyError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
+        let Some(app) = App::of(req) else {
+            return Outcome::Error((Status::InternalServerError, BodyError::Malformed));
+        };
+        let body = match data.open(MAX_BODY.bytes()).into_bytes().await {
+            Ok(body) if body.is_complete() => body.into_inner(),
+            Ok(_) => return Outcome::Error((Status::PayloadTooLarge, BodyError::TooLarge)),
+            Err(_) => return Outcome::Error((Status::BadRequest, BodyError::Malformed)),
+        };
+        let json = req.content_type().is_some_and(|ct| ct.is_json());
+        let fields = match Fields::parse(&body, json) {
+            Ok(fields) => fields,
+            Err(e) => return Outcome::Error((Status::BadRequest, e)),
+        };
+        let token = fields.get("csrf_token").or_else(|| req.headers().get_one("X-CSRF-Token"));
+        if !csrf::verify(req, &app, token) {
+            return Outcome::Error((Status::Forbidden, BodyError::Csrf));
+        }
+        Outcome::Success(CheckedForm(fields))
+    }
+}

@@ -1,0 +1,169 @@
+//! The appliance: the command line around the library. Configuration comes from
+//! `contact-client.toml`, `.env` and the environment; the server is the library's fairing.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use contact_client::config::secrets::{self, Mode};
+use contact_client::config::{Config, Sources};
+use contact_client::secret::Secret;
+use contact_client::store::Store;
+use contact_client::ContactClient;
+use figment::Figment;
+
+#[derive(Parser)]
+#[command(
+    name = "contact-client",
+    version,
+    about = "A secure contact form: encrypted at rest, CAPTCHA, TOTP admin"
+)]
+struct Cli {
+    /// TOML configuration file (default: ./contact-client.toml; env CONTACT_CONFIG)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// .env file (default: ./.env)
+    #[arg(long, global = true, value_name = "FILE")]
+    env_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default)
+    Serve,
+    /// Print fresh SECRET_KEY, FERNET_KEY and TOTP_SECRET lines for a .env file
+    Keygen,
+    /// Validate the configuration and the database; print a summary without secrets
+    Check,
+}
+
+/// A failure of the command line: its message is one line, already free of secrets.
+struct Failure(String, u8);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string(), 2)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let sources = Sources { toml: cli.config, env_file: cli.env_file };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&sources),
+        Command::Keygen => keygen(),
+        Command::Check => check(&sources),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message, code)) => {
+            eprintln!("contact-client: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Process environment as text; variables that are not UTF-8 cannot be ours.
+fn process_env() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+}
+
+fn load(sources: &Sources, mode: Mode) -> Result<(Config, secrets::Bootstrap), Failure> {
+    let figment = sources.figment(process_env())?;
+    let (figment, bootstrap) = secrets::bootstrap(figment, mode)?;
+    Ok((Config::from_figment(&figment)?, bootstrap))
+}
+
+fn serve(sources: &Sources) -> Result<(), Failure> {
+    let (config, bootstrap) = load(sources, Mode::Write)?;
+    if !bootstrap.generated.is_empty() {
+        eprintln!(
+            "contact-client: generated {} and kept them in {} (mode 0600); back this file up",
+            bootstrap.generated.join(", "),
+            bootstrap.path.display()
+        );
+    }
+    if let Some(totp) = &bootstrap.new_totp_secret {
+        print_enrolment(totp);
+    }
+    let rocket_config = Figment::from(rocket::Config::default())
+        .merge(("address", config.address))
+        .merge(("port", config.port))
+        // Rocket's per-request lines carry query strings (the admin search): keep them out.
+        .merge(("log_level", rocket::config::LogLevel::Critical))
+        .merge(("cli_colors", false))
+        .merge(("ident", false));
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the runtime: {e}"), 1))?;
+    runtime
+        .block_on(rocket::custom(rocket_config).attach(ContactClient::from_config(config)).launch())
+        .map(drop)
+        .map_err(|e| Failure(format!("the server stopped: {e}"), 1))
+}
+
+fn keygen() -> Result<(), Failure> {
+    let (lines, totp) = secrets::fresh_env_lines();
+    print!("{lines}");
+    print_enrolment(&totp);
+    Ok(())
+}
+
+fn check(sources: &Sources) -> Result<(), Failure> {
+    let (config, bootstrap) = load(sources, Mode::ReadOnly)?;
+    println!("configuration: ok");
+    println!("  listen:        {}:{}", config.address, config.port);
+    println!("  base path:     {}", config.base_path.as_str());
+    println!("  environment:   {:?}", config.env);
+    println!("  data dir:      {}", config.data_dir.display());
+    println!(
+        "  fernet keys:   {}",
+        config.fernet_keys.expose().split(',').filter(|k| !k.trim().is_empty()).count()
+    );
+    println!(
+        "  admin password: {}",
+        if config.admin_password_hash.is_some() { "required" } else { "not set (TOTP code only)" }
+    );
+    println!(
+        "  numverify:     {}",
+        if config.numverify.api_key.is_some() { "on" } else { "off (local phone validation)" }
+    );
+    println!("  rate limits:   {}", if config.ratelimit.enabled { "on" } else { "OFF" });
+    if config.captcha_test_answer.is_some() {
+        println!("  captcha:       TEST MODE (CAPTCHA_TEST_ANSWER is set)");
+    }
+    for name in &bootstrap.generated {
+        println!("  {name}: not set; `serve` will generate it into {}", bootstrap.path.display());
+    }
+    if !config.database.exists() {
+        println!("database: {} does not exist yet; `serve` will create it", config.database.display());
+        return Ok(());
+    }
+    let runtime = rocket::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the runtime: {e}"), 1))?;
+    runtime.block_on(async {
+        let store = Store::open(&config.database).await?;
+        store.ping().await?;
+        store.close().await;
+        Ok::<(), Failure>(())
+    })?;
+    println!("database: {} ok", config.database.display());
+    Ok(())
+}
+
+/// The admin's TOTP enrolment, on the terminal only: the otpauth URI and its QR code.
+fn print_enrolment(totp: &Secret) {
+    let uri = secrets::otpauth_uri(totp);
+    eprintln!("Admin sign-in: scan this QR code with an authenticator app (shown once), or enter the URI:");
+    if let Ok(code) = qrcode::QrCode::new(uri.as_bytes()) {
+        use qrcode::render::unicode::Dense1x2;
+        let image = code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).build();
+        eprintln!("{image}");
+    }
+    eprintln!("{uri}");
+}

@@ -1,0 +1,15 @@
+//! Route handlers, grouped by area. Handlers stay thin: guards admit the request, services do
+//! the work, `errors` answers failures.
+
+mod health;
+mod public;
+mod static_files;
+
+use rocket::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut all = public::routes();
+    all.extend(health::routes());
+    all.extend(static_files::routes());
+    all
+}

@@ -1,0 +1,94 @@
+use std::io::Cursor;
+
+use minijinja::context;
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::Request;
+use rocket::response::content::RawHtml;
+use rocket::response::{self, Redirect, Responder, Response};
+use rocket::{get, post, routes, Route};
+use time::{Duration, OffsetDateTime};
+
+use crate::domain::{ContactInput, FieldErrors, FIELDS};
+use crate::errors::WebError;
+use crate::guards::form_body::Fields;
+use crate::guards::{App, CheckedForm, CsrfToken, Wants};
+use crate::intake::{self, IntakeError};
+
+pub fn routes() -> Vec<Route> {
+    routes![form, submit, thanks]
+}
+
+#[get("/")]
+fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
+    Ok(RawHtml(form_page(&app, &csrf, &Fields::default(), &FieldErrors::new())?))
+}
+
+#[post("/", data = "<form>")]
+async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> Result<Submitted, WebError> {
+    let fields = form.0;
+    let input = ContactInput {
+        name: fields.text("name"),
+        email: fields.text("email"),
+        phone: fields.text("phone"),
+        preferred_time: fields.text("preferred_time"),
+        message: fields.text("message"),
+    };
+    match intake::accept(&app, input).await {
+        Ok(id) => Ok(Submitted { id, wants, thanks: app.config.base_path.join("/thanks") }),
+        Err(IntakeError::Invalid(errors)) => {
+            let page = match wants {
+                Wants::Html => Some(form_page(&app, &csrf, &fields, &errors)?),
+                Wants::Json => None,
+            };
+            Err(WebError::Invalid { errors, page })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[get("/thanks")]
+fn thanks(app: App) -> Result<RawHtml<String>, WebError> {
+    Ok(RawHtml(app.render.render("thanks.html", context! {})?))
+}
+
+/// The form, with what was typed (never the captcha answer) and each error beside its field.
+fn form_page(app: &App, csrf: &CsrfToken, fields: &Fields, errors: &FieldErrors) -> Result<String, WebError> {
+    let values: std::collections::BTreeMap<&str, &str> =
+        FIELDS.iter().map(|f| (*f, fields.text(f))).collect();
+    let now = OffsetDateTime::now_utc();
+    let minute = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    Ok(app.render.render(
+        "form.html",
+        context! {
+            values,
+            errors,
+            csrf_token => &csrf.0,
+            min_time => now.format(&minute).unwrap_or_default(),
+            max_time => (now + Duration::days(365)).format(&minute).unwrap_or_default(),
+        },
+    )?)
+}
+
+/// A stored submission: 303 to the thanks page, with `{"ok":true,"id":N}` for JSON clients.
+struct Submitted {
+    id: i64,
+    wants: Wants,
+    thanks: String,
+}
+
+impl<'r> Responder<'r, 'static> for Submitted {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self.wants {
+            Wants::Html => Redirect::to(self.thanks).respond_to(req),
+            Wants::Json => {
+                let body = serde_json::json!({ "ok": true, "id": self.id }).to_string();
+                Response::build()
+                    .status(Status::SeeOther)
+                    .header(ContentType::JSON)
+                    .header(Header::new("Location", self.thanks))
+                    .sized_body(body.len(), Cursor::new(body))
+                    .ok()
+            }
+        }
+    }
+}

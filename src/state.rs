@@ -1,0 +1,84 @@
+//! Everything one mounted instance owns. Instances are found by base path, never by type, so
+//! two of them in one Rocket app (or one test process) share nothing.
+
+use std::sync::{Arc, RwLock};
+
+use crate::config::{AppEnv, Config};
+use crate::crypto::{derive_key, Vault};
+use crate::guards::csrf::CsrfKey;
+use crate::render::Renderer;
+use crate::store::Store;
+
+pub struct ContactState {
+    pub config: Config,
+    pub vault: Vault,
+    pub store: Store,
+    pub render: Renderer,
+    pub csrf: CsrfKey,
+    pub cookies: CookieNames,
+}
+
+impl ContactState {
+    pub async fn build(config: Config) -> Result<ContactState, crate::StartError> {
+        let vault = Vault::from_keys(&config.fernet_keys)?;
+        let store = Store::open(&config.database).await?;
+        let render = Renderer::new(&config.base_path);
+        let csrf = CsrfKey::new(derive_key(&config.secret_key, "csrf"));
+        let cookies = CookieNames::for_base(config.base_path.as_str());
+        Ok(ContactState { config, vault, store, render, csrf, cookies })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.config.env == AppEnv::Production
+    }
+}
+
+/// Cookie names carry the base path, so instances mounted one inside another (`/` and
+/// `/contact`) never read each other's cookies.
+pub struct CookieNames {
+    pub csrf: String,
+}
+
+impl CookieNames {
+    fn for_base(base: &str) -> CookieNames {
+        let suffix: String = base
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect::<String>()
+            .trim_matches('_')
+            .to_string();
+        let name = |what: &str| {
+            if suffix.is_empty() {
+                format!("cc_{what}")
+            } else {
+                format!("cc_{what}_{suffix}")
+            }
+        };
+        CookieNames { csrf: name("csrf") }
+    }
+}
+
+/// The instances mounted in one Rocket app (managed state; one per app).
+#[derive(Default)]
+pub struct Instances(RwLock<Vec<Arc<ContactState>>>);
+
+impl Instances {
+    pub fn add(&self, state: Arc<ContactState>) {
+        self.0.write().unwrap_or_else(|e| e.into_inner()).push(state);
+    }
+
+    /// The instance whose base path is the longest prefix of `path`.
+    pub fn for_path(&self, path: &str) -> Option<Arc<ContactState>> {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|s| s.config.base_path.contains(path))
+            .max_by_key(|s| s.config.base_path.as_str().len())
+            .cloned()
+    }
+
+    pub fn all(&self) -> Vec<Arc<ContactState>> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}

@@ -1,0 +1,132 @@
+//! The database: SQLite in WAL mode through sqlx (the version rocket_db_pools re-exports, so a
+//! host that uses rocket_db_pools shares one sqlx). The store only ever sees sealed values:
+//! personal fields arrive here as Fernet tokens.
+
+mod migrations;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use rocket_db_pools::sqlx;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("database directory cannot be created ({0})")]
+    Directory(std::io::ErrorKind),
+    #[error("the database file is gone from its path")]
+    FileMissing,
+}
+
+/// How a phone number was checked; stored beside the submission, not secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneVerdict {
+    Verified,
+    Unverified,
+    NotChecked,
+}
+
+impl PhoneVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhoneVerdict::Verified => "verified",
+            PhoneVerdict::Unverified => "unverified",
+            PhoneVerdict::NotChecked => "not_checked",
+        }
+    }
+}
+
+/// A submission ready to be written: personal fields already encrypted.
+#[derive(Debug, Clone)]
+pub struct SealedSubmission {
+    pub created_at: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub preferred_time: String,
+    pub message: String,
+    pub phone_verdict: PhoneVerdict,
+    pub phone_country: Option<String>,
+    pub phone_line_type: Option<String>,
+    pub phone_carrier: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating when missing) the database file and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Directory(e.kind()))?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // In WAL mode NORMAL survives a crash of the process (every acknowledged row is in
+            // the WAL); only a power cut can lose the last commits.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        migrations::apply(&pool).await?;
+        Ok(Store { pool, path: path.to_path_buf() })
+    }
+
+    /// Whether the database answers a query from the file at its path. Open connections keep
+    /// working on a deleted file, and every write to it would be lost: that counts as down.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.ensure_file()?;
+        sqlx::query("SELECT count(*) FROM schema_migrations").fetch_one(&self.pool).await?;
+        Ok(())
+    }
+
+    fn ensure_file(&self) -> Result<(), StoreError> {
+        if self.path.is_file() {
+            Ok(())
+        } else {
+            Err(StoreError::FileMissing)
+        }
+    }
+
+    /// Refused when the file is gone: a visitor is never thanked for a row written nowhere.
+    pub async fn insert_submission(&self, s: &SealedSubmission) -> Result<i64, StoreError> {
+        self.ensure_file()?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO submissions (created_at, name, email, phone, preferred_time, message,
+                 phone_verdict, phone_country, phone_line_type, phone_carrier)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&s.created_at)
+        .bind(&s.name)
+        .bind(&s.email)
+        .bind(&s.phone)
+        .bind(&s.preferred_time)
+        .bind(&s.message)
+        .bind(s.phone_verdict.as_str())
+        .bind(&s.phone_country)
+        .bind(&s.phone_line_type)
+        .bind(&s.phone_carrier)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,173 @@
+//! The appliance binary as a person runs it: from an empty directory, with no configuration.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::http::{self, free_port, wait_for};
+
+const BIN: &str = env!("CARGO_BIN_EXE_contact-client");
+
+/// A server process in a directory the test owns, killed when the test ends, whatever happens.
+struct Server {
+    child: Child,
+    addr: String,
+    dir: PathBuf,
+}
+
+impl Server {
+    fn start(dir: &Path, env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let child = Command::new(BIN)
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("PORT", port.to_string())
+            .envs(env.iter().copied())
+            .stdout(Stdio::from(std::fs::File::create(dir.join("stdout.log")).unwrap()))
+            .stderr(Stdio::from(std::fs::File::create(dir.join("stderr.log")).unwrap()))
+            .spawn()
+            .unwrap();
+        let addr = format!("127.0.0.1:{port}");
+        let server = Server { child, addr, dir: dir.to_path_buf() };
+        assert!(wait_for(&server.addr, "/healthz", 30), "no healthz; log: {}", server.log());
+        server
+    }
+
+    fn log(&self) -> String {
+        let read = |f: &str| std::fs::read_to_string(self.dir.join(f)).unwrap_or_default();
+        read("stdout.log") + &read("stderr.log")
+    }
+
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.log()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serves_form_assets_and_healthz_from_an_empty_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let form = http::get(&server.addr, "/").unwrap();
+    assert_eq!(form.status, 200);
+    let html = form.text();
+    assert!(html.contains("name=\"csrf_token\"") && html.contains("Get in touch"));
+    let css_at = html.find("/static/style.css").unwrap();
+    let css_url = &html[css_at..css_at + html[css_at..].find('"').unwrap()];
+    let css = http::get(&server.addr, css_url).unwrap();
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(css.text().contains(".contact-form"));
+    let js = http::get(&server.addr, "/static/form.js").unwrap();
+    assert_eq!(js.status, 200);
+    let health = http::get(&server.addr, "/healthz").unwrap();
+    assert_eq!(health.status, 200);
+    assert!(health.text().contains("\"status\":\"ok\""));
+
+    let secrets = dir.path().join("data/secrets.env");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777, 0o600);
+    let log = server.stop();
+    assert!(log.contains("generated SECRET_KEY, FERNET_KEY, TOTP_SECRET"), "{log}");
+    assert!(log.contains("otpauth://totp/"), "the enrolment is shown on first start");
+}
+
+#[test]
+fn a_submission_over_http_lands_and_no_personal_data_reaches_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[("APP_ENV", "development")]);
+    let form = http::get(&server.addr, "/").unwrap();
+    let cookie = form.cookies();
+    let token = common::input_value(&form.text(), "csrf_token").unwrap();
+    let mut fields = vec![("csrf_token", token)];
+    fields.extend(common::with(common::valid_fields(), "email", "log-probe@example.com"));
+    let body = common::encode(&fields);
+    let reply = http::request(
+        &server.addr,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &cookie)],
+        body.as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(reply.status, 303, "{}", reply.text());
+    assert_eq!(reply.header("location"), Some("/thanks"));
+    let log = server.stop();
+    for plain in ["log-probe", "Ada Lovelace", "4158586273", "about the engine"] {
+        assert!(!log.contains(plain), "{plain} is in the log");
+    }
+}
+
+#[test]
+fn a_second_start_reuses_the_secrets_and_shows_no_enrolment() {
+    let dir = tempfile::tempdir().unwrap();
+    Server::start(dir.path(), &[]).stop();
+    let secrets_before = std::fs::read_to_string(dir.path().join("data/secrets.env")).unwrap();
+
+    let log = Server::start(dir.path(), &[]).stop();
+    assert!(!log.contains("otpauth://") && !log.contains("generated"), "{log}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("data/secrets.env")).unwrap(), secrets_before);
+
+    let out = Command::new(BIN).current_dir(dir.path()).env_clear().arg("check").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("configuration: ok") && stdout.contains("database:"), "{stdout}");
+    assert!(!stdout.contains("will generate"), "the secrets file is reused: {stdout}");
+}
+
+#[test]
+fn bad_configuration_stops_the_start_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("SECRET_KEY", "too-short-secret")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("SECRET_KEY") && stderr.contains("at least 32"), "{stderr}");
+    assert!(!stderr.contains("too-short-secret"));
+}
+
+#[test]
+fn keygen_prints_a_usable_env_file() {
+    let out = Command::new(BIN).arg("keygen").output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), &stdout).unwrap();
+    for name in ["SECRET_KEY=", "FERNET_KEY=", "TOTP_SECRET="] {
+        assert!(stdout.contains(name), "{stdout}");
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("otpauth://totp/ContactClient:admin?secret="));
+    let check = Command::new(BIN).current_dir(dir.path()).env_clear().arg("check").output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let summary = String::from_utf8_lossy(&check.stdout);
+    for line in stdout.lines() {
+        let value = line.split_once('=').unwrap().1;
+        assert!(!summary.contains(value), "check printed a secret");
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let out = Command::new(BIN).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["serve", "keygen", "check"] {
+        assert!(help.contains(cmd), "{help}");
+    }
+}

@@ -1,0 +1,273 @@
+//! Configuration: precedence TOML < .env < environment, seed names, one clear line per bad
+//! value that never echoes it, and the first-run secrets bootstrap.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+
+use contact_client::config::secrets::{bootstrap, Mode};
+use contact_client::config::{Config, ConfigError, LimitStorage, Sources};
+use figment::Figment;
+
+fn keys_env() -> Vec<(String, String)> {
+    vec![
+        ("SECRET_KEY".into(), common::SECRET_KEY.into()),
+        ("FERNET_KEY".into(), common::FERNET_KEY.into()),
+        ("TOTP_SECRET".into(), common::TOTP_SECRET.into()),
+    ]
+}
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut all = keys_env();
+    all.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    all
+}
+
+fn load(sources: &Sources, env: Vec<(String, String)>) -> Result<Config, ConfigError> {
+    Config::from_figment(&sources.figment(env)?)
+}
+
+#[test]
+fn defaults_are_safe() {
+    let config = load(&Sources::default(), keys_env()).unwrap();
+    assert_eq!(config.address.to_string(), "127.0.0.1");
+    assert_eq!(config.port, 8080);
+    assert_eq!(config.base_path.as_str(), "/");
+    assert_eq!(config.env, contact_client::config::AppEnv::Production);
+    assert_eq!(config.database, std::path::PathBuf::from("./data/contact.db"));
+    assert_eq!(config.ratelimit.storage, LimitStorage::Memory);
+    assert!(config.ratelimit.enabled);
+    assert_eq!((config.ratelimit.submit.count, config.ratelimit.submit.period.as_secs()), (5, 60));
+    assert_eq!((config.ratelimit.login.count, config.ratelimit.login.period.as_secs()), (5, 900));
+    assert_eq!(config.numverify.url, "http://apilayer.net/api/validate");
+    assert!(config.numverify.api_key.is_none() && config.proxy_ip_header.is_none());
+    assert!(config.captcha_test_answer.is_none());
+}
+
+#[test]
+fn toml_then_env_file_then_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("contact-client.toml");
+    let dotenv = dir.path().join(".env");
+    fs::write(&toml, "[contact]\nport = 1111\nbase_path = \"/from-toml\"\naddress = \"0.0.0.0\"\n[contact.numverify]\nurl = \"https://toml.example/validate\"\n").unwrap();
+    fs::write(
+        &dotenv,
+        "PORT=2222\nBASE_PATH=/from-dotenv\n# a comment\nexport NUMVERIFY_API_KEY='quoted-key'\n",
+    )
+    .unwrap();
+
+    let only_toml = Sources { toml: Some(toml.clone()), env_file: None };
+    let c = load(&only_toml, keys_env()).unwrap();
+    assert_eq!((c.port, c.base_path.as_str(), c.address.to_string()), (1111, "/from-toml", "0.0.0.0".into()));
+    assert_eq!(c.numverify.url, "https://toml.example/validate");
+
+    let with_dotenv = Sources { toml: Some(toml.clone()), env_file: Some(dotenv.clone()) };
+    let c = load(&with_dotenv, keys_env()).unwrap();
+    assert_eq!((c.port, c.base_path.as_str()), (2222, "/from-dotenv"));
+    assert_eq!(c.address.to_string(), "0.0.0.0", "keys .env does not set stay from TOML");
+    assert_eq!(c.numverify.api_key.unwrap().expose(), "quoted-key");
+
+    let c = load(&with_dotenv, env(&[("PORT", "3333")])).unwrap();
+    assert_eq!((c.port, c.base_path.as_str()), (3333, "/from-dotenv"));
+
+    // An empty variable counts as unset.
+    let c = load(&with_dotenv, env(&[("PORT", "")])).unwrap();
+    assert_eq!(c.port, 2222);
+}
+
+#[test]
+fn contact_config_names_the_toml_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("elsewhere.toml");
+    fs::write(&toml, "[contact]\nport = 4444\n").unwrap();
+    let c = load(&Sources::default(), env(&[("CONTACT_CONFIG", toml.to_str().unwrap())])).unwrap();
+    assert_eq!(c.port, 4444);
+}
+
+#[test]
+fn seed_names_keep_working() {
+    let c = load(
+        &Sources::default(),
+        env(&[
+            ("FLASK_ENV", "development"),
+            ("DB_NAME", "sqlite:///tmp/seed.db"),
+            ("RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379/2"),
+            ("NUMVERIFY_API_KEY", "k"),
+            ("PROXY_IP_HEADER", "X-Real-IP"),
+            ("RATELIMIT_SUBMIT", "7 per 2 minutes"),
+            ("RATELIMIT_ENABLED", "false"),
+            ("CAPTCHA_TEST_ANSWER", "pass"),
+            ("PHONE_DEFAULT_REGION", "us"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(c.env, contact_client::config::AppEnv::Development);
+    assert_eq!(c.database, std::path::PathBuf::from("/tmp/seed.db"));
+    assert!(matches!(c.ratelimit.storage, LimitStorage::Redis(_)));
+    assert_eq!((c.ratelimit.submit.count, c.ratelimit.submit.period.as_secs()), (7, 120));
+    assert!(!c.ratelimit.enabled);
+    assert_eq!(c.proxy_ip_header.as_deref(), Some("X-Real-IP"));
+    assert_eq!(c.phone_default_region.as_deref(), Some("US"));
+    // APP_ENV wins over the seed's FLASK_ENV.
+    let c =
+        load(&Sources::default(), env(&[("FLASK_ENV", "development"), ("APP_ENV", "production")])).unwrap();
+    assert_eq!(c.env, contact_client::config::AppEnv::Production);
+}
+
+/// Every bad value: its message names the key and does not contain the value.
+#[test]
+fn bad_values_give_one_clear_line_without_the_value() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("SECRET_KEY", "short-secret-value", "at least 32"),
+        ("FERNET_KEY", "not-a-fernet-key-zzzz", "key 1 of 1 is not a Fernet key"),
+        ("FERNET_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,bogus-second-key", "key 2 of 2"),
+        ("TOTP_SECRET", "not base32 !!!", "not base32"),
+        ("TOTP_SECRET", "JBSWY3DP", "shorter than 80 bits"),
+        ("ADMIN_PASSWORD_HASH", "plaintext-password", "argon2id"),
+        ("NUMVERIFY_URL", "ftp://numverify.example", "http:// or https://"),
+        ("NUMVERIFY_ON_ERROR", "maybe-later", "accept or reject"),
+        ("DB_NAME", "postgres://user:pw@db/contact", "only SQLite"),
+        ("RATELIMIT_STORAGE_URL", "memcached://cache:11211", "memory:// or redis://"),
+        ("RATELIMIT_ENABLED", "perhaps", "true or false"),
+        ("RATELIMIT_SUBMIT", "lots-per-minute", "not a rate"),
+        ("RATELIMIT_LOGIN", "0/minute", "at least one"),
+        ("APP_ENV", "staging-env", "production or development"),
+        ("ADDRESS", "not-an-address", "IP address"),
+        ("PORT", "70000", "port number"),
+        ("PORT", "eighty", "port number"),
+        ("BASE_PATH", "contact-no-slash", "must start with /"),
+        ("BASE_PATH", "/a/../etc", "segments"),
+        ("PROXY_IP_HEADER", "X Real IP", "header name"),
+        ("PHONE_DEFAULT_REGION", "USA-region", "two-letter"),
+    ];
+    for (name, value, expected) in cases {
+        let err = load(&Sources::default(), env(&[(name, value)])).expect_err(name).to_string();
+        assert!(err.contains(name), "{name}: {err}");
+        assert!(err.contains(expected), "{name}={value}: {err}");
+        assert!(!err.contains(value), "{name}: the value leaked into: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn missing_secrets_are_named() {
+    let err = Config::from_figment(&Figment::new()).unwrap_err().to_string();
+    assert!(err.contains("SECRET_KEY") && err.contains("keygen"), "{err}");
+}
+
+#[test]
+fn a_broken_toml_file_is_reported_by_line_without_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("bad.toml");
+    fs::write(&toml, "[contact]\nport = 1\nsecret_key = \"super-secret-value-that-must-not-leak\n").unwrap();
+    let err = Sources { toml: Some(toml), env_file: None }.figment(keys_env()).unwrap_err().to_string();
+    assert!(err.contains("not valid TOML at line 3"), "{err}");
+    assert!(!err.contains("super-secret"), "{err}");
+}
+
+#[test]
+fn a_broken_env_file_is_reported_without_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let dotenv = dir.path().join(".env");
+    fs::write(&dotenv, "SECRET_KEY=\"unterminated-secret-value\n").unwrap();
+    let err = Sources { toml: None, env_file: Some(dotenv) }.figment(keys_env()).unwrap_err().to_string();
+    assert!(err.contains(".env") && err.contains("not a valid .env file"), "{err}");
+    assert!(!err.contains("unterminated-secret"), "{err}");
+}
+
+#[test]
+fn named_files_must_exist() {
+    let err =
+        Sources { toml: Some("/nonexistent/c.toml".into()), env_file: None }.figment(keys_env()).unwrap_err();
+    assert!(err.to_string().contains("does not exist"));
+}
+
+fn bare_figment(dir: &std::path::Path, extra: &[(&str, &str)]) -> Figment {
+    let mut fig = Figment::new().merge(("contact.data_dir", dir.to_str().unwrap()));
+    for (k, v) in extra {
+        fig = fig.merge((format!("contact.{k}"), *v));
+    }
+    fig
+}
+
+#[test]
+fn first_run_generates_secrets_0600_and_reuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fig, report) = bootstrap(bare_figment(dir.path(), &[]), Mode::Write).unwrap();
+    assert_eq!(report.generated, vec!["SECRET_KEY", "FERNET_KEY", "TOTP_SECRET"]);
+    assert!(report.new_totp_secret.is_some(), "the TOTP enrolment is shown on first generation");
+    let first = Config::from_figment(&fig).expect("generated secrets are valid");
+
+    let path = dir.path().join("secrets.env");
+    let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(first.fernet_keys.expose()) && text.contains(first.totp_secret.expose()));
+
+    let (fig, report) = bootstrap(bare_figment(dir.path(), &[]), Mode::Write).unwrap();
+    assert!(
+        report.generated.is_empty() && report.new_totp_secret.is_none(),
+        "nothing new on the second start"
+    );
+    let second = Config::from_figment(&fig).unwrap();
+    assert_eq!(first.secret_key, second.secret_key);
+    assert_eq!(first.fernet_keys, second.fernet_keys);
+    assert_eq!(first.totp_secret, second.totp_secret);
+}
+
+#[test]
+fn explicit_keys_win_over_the_secrets_file() {
+    let dir = tempfile::tempdir().unwrap();
+    bootstrap(bare_figment(dir.path(), &[]), Mode::Write).unwrap();
+    let before = fs::read_to_string(dir.path().join("secrets.env")).unwrap();
+    let (fig, report) =
+        bootstrap(bare_figment(dir.path(), &[("fernet_key", common::FERNET_KEY)]), Mode::Write).unwrap();
+    assert!(report.generated.is_empty());
+    let config = Config::from_figment(&fig).unwrap();
+    assert_eq!(config.fernet_keys.expose(), common::FERNET_KEY);
+    assert_eq!(fs::read_to_string(dir.path().join("secrets.env")).unwrap(), before, "the file is untouched");
+}
+
+#[test]
+fn only_missing_secrets_are_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, report) = bootstrap(
+        bare_figment(dir.path(), &[("secret_key", common::SECRET_KEY), ("totp_secret", common::TOTP_SECRET)]),
+        Mode::Write,
+    )
+    .unwrap();
+    assert_eq!(report.generated, vec!["FERNET_KEY"]);
+    assert!(report.new_totp_secret.is_none(), "no enrolment when the TOTP secret was given");
+    let text = fs::read_to_string(dir.path().join("secrets.env")).unwrap();
+    assert!(text.contains("FERNET_KEY=") && !text.contains("SECRET_KEY=") && !text.contains("TOTP_SECRET="));
+}
+
+#[test]
+fn read_only_bootstrap_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fig, report) = bootstrap(bare_figment(dir.path(), &[]), Mode::ReadOnly).unwrap();
+    assert_eq!(report.generated.len(), 3);
+    assert!(Config::from_figment(&fig).is_ok());
+    assert!(!dir.path().join("secrets.env").exists());
+}
+
+#[test]
+fn secrets_never_show_in_debug_output() {
+    let config = load(&Sources::default(), env(&[("NUMVERIFY_API_KEY", "numverify-access-key")])).unwrap();
+    let debug = format!("{config:?}");
+    for secret in [common::SECRET_KEY, common::FERNET_KEY, common::TOTP_SECRET, "numverify-access-key"] {
+        assert!(!debug.contains(secret), "a secret shows in Debug output");
+    }
+}
+
+#[rocket::async_test]
+async fn the_embedded_fairing_refuses_bad_config_at_ignite() {
+    let dir = tempfile::tempdir().unwrap();
+    let rocket =
+        rocket::custom(common::figment(&dir, &[("base_path", "no-slash")])).attach(contact_client::fairing());
+    let err = rocket.ignite().await.expect_err("ignite fails");
+    assert!(
+        matches!(err.kind(), rocket::error::ErrorKind::FailedFairings(f) if f[0].name == "ContactClient")
+    );
+}

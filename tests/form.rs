@@ -1,0 +1,354 @@
+//! The public form: field rules, CSRF, body size, JSON mode, security headers.
+
+mod common;
+
+use common::*;
+use rocket::http::{ContentType, Header, Status};
+
+#[rocket::async_test]
+async fn form_page_has_every_field_and_a_csrf_cookie() {
+    let app = app().await;
+    let res = app.client.get("/").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    assert!(res.cookies().get("cc_csrf").is_some_and(|c| c.http_only() == Some(true)));
+    let html = res.into_string().await.unwrap();
+    for field in ["name", "email", "phone", "preferred_time", "message", "csrf_token"] {
+        assert!(html.contains(&format!("name=\"{field}\"")), "no {field} field");
+    }
+    for field in ["name", "email", "phone", "preferred_time", "message"] {
+        assert!(html.contains(&format!("<label for=\"{field}\"")), "{field} has no label");
+    }
+}
+
+#[rocket::async_test]
+async fn valid_submission_redirects_to_thanks() {
+    let app = app().await;
+    let res = submit(&app.client, &valid_fields(), false).await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(res.headers().get_one("Location"), Some("/thanks"));
+    let thanks = app.client.get("/thanks").dispatch().await;
+    assert_eq!(thanks.status(), Status::Ok);
+    assert!(thanks.into_string().await.unwrap().contains("Thank you"));
+}
+
+#[rocket::async_test]
+async fn json_clients_get_json_both_ways() {
+    let app = app().await;
+    let ok = submit(&app.client, &valid_fields(), true).await;
+    assert_eq!(ok.status(), Status::SeeOther);
+    assert_eq!(ok.content_type(), Some(ContentType::JSON));
+    let body: serde_json::Value = serde_json::from_str(&ok.into_string().await.unwrap()).unwrap();
+    assert_eq!(body["ok"], true);
+    assert_eq!(body["id"], 1);
+
+    let bad = submit(&app.client, &with(valid_fields(), "email", "nope"), true).await;
+    assert_eq!(bad.status(), Status::UnprocessableEntity);
+    let body: serde_json::Value = serde_json::from_str(&bad.into_string().await.unwrap()).unwrap();
+    assert_eq!(body["ok"], false);
+    assert!(body["errors"]["email"].as_str().unwrap().contains("valid email"));
+    assert!(body["errors"].get("name").is_none());
+}
+
+#[rocket::async_test]
+async fn a_json_body_is_accepted_too() {
+    let app = app().await;
+    let token = csrf_token(&app.client, "/").await;
+    let mut body = serde_json::Map::new();
+    body.insert("csrf_token".into(), token.into());
+    for (k, v) in valid_fields() {
+        body.insert(k.into(), v.into());
+    }
+    let res = app
+        .client
+        .post("/")
+        .header(ContentType::JSON)
+        .header(Header::new("Accept", "application/json"))
+        .body(serde_json::Value::Object(body).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::SeeOther);
+}
+
+/// Each field's accepted and refused values: (field, value, accepted).
+const CASES: &[(&str, &str, bool)] = &[
+    ("name", "A", true),
+    ("name", "  Grace Hopper  ", true),
+    ("name", "", false),
+    ("name", "   ", false),
+    ("name", "Bad\u{7}Bell", false),
+    ("email", "a.b+tag@sub.example.org", true),
+    ("email", "nobody", false),
+    ("email", "a@b", false),
+    ("email", "a@@example.com", false),
+    ("email", "a b@example.com", false),
+    ("email", "a@-example.com", false),
+    ("email", "a..b@example.com", false),
+    ("phone", "+44 20 7946 0958", true),
+    ("phone", "+1-415-858-6273", true),
+    ("phone", "", false),
+    ("phone", "12", false),
+    ("phone", "+999 123 456 789", false),
+    ("phone", "+1 555 000 0000", false),
+    ("phone", "4158586273", false),
+    ("phone", "call me", false),
+    ("preferred_time", "", false),
+    ("preferred_time", "tomorrow", false),
+    ("preferred_time", "2020-01-01T10:00", false),
+    ("preferred_time", "2026-13-01T10:00", false),
+    ("message", "", true),
+    ("message", "Line one\nLine two\ttabbed", true),
+    ("message", "null\u{0}byte", false),
+];
+
+#[rocket::async_test]
+async fn each_field_rule_accepts_and_refuses() {
+    let app = app().await;
+    for (field, value, accepted) in CASES {
+        let res = submit(&app.client, &with(valid_fields(), field, value), true).await;
+        let status = res.status();
+        let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+        if *accepted {
+            assert_eq!(status, Status::SeeOther, "{field}={value:?} was refused: {body}");
+        } else {
+            assert_eq!(status, Status::UnprocessableEntity, "{field}={value:?} was accepted");
+            assert!(body["errors"][field].is_string(), "{field}={value:?}: no error for the field: {body}");
+        }
+    }
+}
+
+#[rocket::async_test]
+async fn length_limits_are_exact() {
+    let app = app().await;
+    let long_local = format!("{}@example.com", "a".repeat(64));
+    let too_long_local = format!("{}@example.com", "a".repeat(65));
+    let email_254 =
+        format!("{}@{}.{}.{}.com", "a".repeat(60), "b".repeat(63), "c".repeat(63), "d".repeat(61));
+    assert_eq!(email_254.len(), 254);
+    let email_255 = format!("a{email_254}");
+    let cases: Vec<(&str, String, bool)> = vec![
+        ("name", "n".repeat(100), true),
+        ("name", "n".repeat(101), false),
+        ("name", "é".repeat(100), true),
+        ("email", long_local, true),
+        ("email", too_long_local, false),
+        ("email", email_254, true),
+        ("email", email_255, false),
+        ("message", "m".repeat(5000), true),
+        ("message", "m".repeat(5001), false),
+        ("preferred_time", in_days(364), true),
+        ("preferred_time", in_days(367), false),
+        ("preferred_time", in_days(-1), false),
+    ];
+    for (field, value, accepted) in cases {
+        let res = submit(&app.client, &with(valid_fields(), field, &value), true).await;
+        let expected = if accepted { Status::SeeOther } else { Status::UnprocessableEntity };
+        assert_eq!(res.status(), expected, "{field} of {} chars", value.chars().count());
+    }
+}
+
+#[rocket::async_test]
+async fn invalid_html_submission_keeps_inputs_and_shows_errors_beside_fields() {
+    let app = app().await;
+    let fields = with(with(valid_fields(), "email", "not-an-email"), "name", "Grace <b>Hopper</b>");
+    let res = submit(&app.client, &fields, false).await;
+    assert_eq!(res.status(), Status::UnprocessableEntity);
+    let html = res.into_string().await.unwrap();
+    assert_eq!(input_value(&html, "email").as_deref(), Some("not-an-email"));
+    assert!(html.contains("id=\"email-error\""), "the email error is beside its field");
+    assert!(html.contains("aria-describedby=\"email-error\""));
+    assert!(!html.contains("id=\"name-error\""));
+    assert!(html.contains("Grace &lt;b&gt;Hopper&lt;&#x2f;b&gt;"), "input is escaped, not injected");
+    assert!(html.contains("Ada") || html.contains("Grace"));
+    assert!(html.contains("Please call me about the engine."), "the message is kept");
+}
+
+#[rocket::async_test]
+async fn csrf_missing_wrong_or_from_another_visitor_is_403() {
+    let app = app().await;
+    let fields = valid_fields();
+
+    // No token at all (the visitor has a cookie).
+    csrf_token(&app.client, "/").await;
+    let res = app.client.post("/").header(ContentType::Form).body(encode(&fields)).dispatch().await;
+    assert_eq!(res.status(), Status::Forbidden);
+
+    // A wrong token.
+    let mut wrong = vec![("csrf_token", "A".repeat(43))];
+    wrong.extend(fields.clone());
+    let res = app.client.post("/").header(ContentType::Form).body(encode(&wrong)).dispatch().await;
+    assert_eq!(res.status(), Status::Forbidden);
+
+    // Another visitor's token with this visitor's cookie.
+    let other = app_with(&[]).await;
+    let foreign = csrf_token(&other.client, "/").await;
+    let mut stolen = vec![("csrf_token", foreign)];
+    stolen.extend(fields.clone());
+    let res = app.client.post("/").header(ContentType::Form).body(encode(&stolen)).dispatch().await;
+    assert_eq!(res.status(), Status::Forbidden);
+
+    // A right token but no cookie (a forged cross-site POST).
+    let token = csrf_token(&app.client, "/").await;
+    let mut right = vec![("csrf_token", token)];
+    right.extend(fields.clone());
+    let res = app.client.post("/").header(ContentType::Form).body(encode(&right)).dispatch().await;
+    assert_eq!(res.status(), Status::SeeOther, "control: the same request with the cookie passes");
+    let bare = rocket::local::asynchronous::Client::untracked(
+        rocket::custom(figment(&app.dir, &[])).attach(contact_client::fairing()),
+    )
+    .await
+    .unwrap();
+    let res = bare.post("/").header(ContentType::Form).body(encode(&right)).dispatch().await;
+    assert_eq!(res.status(), Status::Forbidden);
+}
+
+#[rocket::async_test]
+async fn a_foreign_origin_is_refused_even_with_a_token() {
+    let app = app().await;
+    let token = csrf_token(&app.client, "/").await;
+    let mut all = vec![("csrf_token", token)];
+    all.extend(valid_fields());
+    let res = app
+        .client
+        .post("/")
+        .header(ContentType::Form)
+        .header(Header::new("Host", "contact.example.com"))
+        .header(Header::new("Origin", "https://evil.example.net"))
+        .body(encode(&all))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Forbidden);
+    let res = app
+        .client
+        .post("/")
+        .header(ContentType::Form)
+        .header(Header::new("Host", "contact.example.com"))
+        .header(Header::new("Origin", "https://contact.example.com"))
+        .body(encode(&all))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::SeeOther);
+}
+
+#[rocket::async_test]
+async fn forbidden_is_a_page_or_json() {
+    let app = app().await;
+    let res = app.client.post("/").header(ContentType::Form).body("name=x").dispatch().await;
+    assert_eq!(res.status(), Status::Forbidden);
+    assert_eq!(res.content_type(), Some(ContentType::HTML));
+    assert!(res.into_string().await.unwrap().contains("reload the page"));
+    let res = app
+        .client
+        .post("/")
+        .header(ContentType::Form)
+        .header(Header::new("Accept", "application/json"))
+        .body("name=x")
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Forbidden);
+    let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+    assert_eq!(body["ok"], false);
+}
+
+#[rocket::async_test]
+async fn bodies_over_64_kib_are_413() {
+    let app = app().await;
+    let token = csrf_token(&app.client, "/").await;
+    let mut fields = vec![("csrf_token", token)];
+    fields.extend(with(valid_fields(), "message", &"x".repeat(64 * 1024)));
+    let res = app.client.post("/").header(ContentType::Form).body(encode(&fields)).dispatch().await;
+    assert_eq!(res.status(), Status::PayloadTooLarge);
+    assert!(res.into_string().await.unwrap().contains("too much"));
+
+    // Just under the limit is read (and refused for the message length, not the size).
+    let mut fields = vec![("csrf_token", csrf_token(&app.client, "/").await)];
+    fields.extend(with(valid_fields(), "message", &"x".repeat(60 * 1024)));
+    let res = app
+        .client
+        .post("/")
+        .header(ContentType::Form)
+        .header(Header::new("Accept", "application/json"))
+        .body(encode(&fields))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::UnprocessableEntity);
+}
+
+#[rocket::async_test]
+async fn malformed_json_is_400_not_a_panic() {
+    let app = app().await;
+    csrf_token(&app.client, "/").await;
+    let res = app.client.post("/").header(ContentType::JSON).body("{not json").dispatch().await;
+    assert_eq!(res.status(), Status::BadRequest);
+    let res = app.client.post("/").header(ContentType::JSON).body("[1,2]").dispatch().await;
+    assert_eq!(res.status(), Status::BadRequest);
+}
+
+#[rocket::async_test]
+async fn every_response_carries_the_security_headers() {
+    let app = app().await;
+    for path in ["/", "/thanks", "/healthz", "/static/style.css", "/no-such-page"] {
+        let res = app.client.get(path).dispatch().await;
+        let csp = res.headers().get_one("Content-Security-Policy").unwrap_or_default();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(res.headers().get_one("X-Content-Type-Options"), Some("nosniff"), "{path}");
+        assert_eq!(res.headers().get_one("X-Frame-Options"), Some("DENY"), "{path}");
+        assert!(res.headers().get_one("Referrer-Policy").is_some(), "{path}");
+    }
+}
+
+#[rocket::async_test]
+async fn pages_have_no_inline_script() {
+    let app = app().await;
+    for path in ["/", "/thanks", "/no-such-page"] {
+        let html = app.client.get(path).dispatch().await.into_string().await.unwrap();
+        for (i, _) in html.match_indices("<script") {
+            let tag = &html[i..i + html[i..].find('>').unwrap()];
+            assert!(tag.contains("src="), "{path} has an inline script");
+        }
+        assert!(
+            !html.contains(" onclick=") && !html.contains(" style="),
+            "{path} has inline handlers or styles"
+        );
+    }
+}
+
+#[rocket::async_test]
+async fn unknown_pages_are_friendly_404s() {
+    let app = app().await;
+    let res = app.client.get("/nope").dispatch().await;
+    assert_eq!(res.status(), Status::NotFound);
+    assert_eq!(res.content_type(), Some(ContentType::HTML));
+    assert!(res.into_string().await.unwrap().contains("nothing at this address"));
+    let res = app.client.get("/nope").header(Header::new("Accept", "application/json")).dispatch().await;
+    assert_eq!(res.status(), Status::NotFound);
+    assert_eq!(res.content_type(), Some(ContentType::JSON));
+}
+
+#[rocket::async_test]
+async fn static_files_are_served_with_caching_headers() {
+    let app = app().await;
+    let html = app.client.get("/").dispatch().await.into_string().await.unwrap();
+    let href_at = html.find("/static/style.css?v=").unwrap();
+    let href = &html[href_at..href_at + html[href_at..].find('"').unwrap()];
+    let res = app.client.get(href.to_string()).dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(res.content_type(), Some(ContentType::CSS));
+    assert!(res.headers().get_one("Cache-Control").unwrap().contains("immutable"));
+    let etag = res.headers().get_one("ETag").unwrap().to_string();
+    let again =
+        app.client.get("/static/style.css").header(Header::new("If-None-Match", etag)).dispatch().await;
+    assert_eq!(again.status(), Status::NotModified);
+    assert_eq!(app.client.get("/static/../Cargo.toml").dispatch().await.status(), Status::NotFound);
+    assert_eq!(app.client.get("/static/nope.css").dispatch().await.status(), Status::NotFound);
+}
+
+#[rocket::async_test]
+async fn healthz_reports_the_database() {
+    let app = app().await;
+    let res = app.client.get("/healthz").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["captcha"], "live");
+}

@@ -1,0 +1,122 @@
+//! Encrypted at rest: after submissions, the SQLite file and its WAL hold no plaintext of the
+//! personal fields, and every row decrypts with the configured key.
+
+mod common;
+
+use common::*;
+use contact_client::crypto::Vault;
+use contact_client::secret::Secret;
+use rocket::http::Status;
+use rocket_db_pools::sqlx::{self, Row};
+
+const NAME: &str = "Zebulon Quixotic-Plaintext";
+const EMAIL: &str = "zebulon.plaintext@example.org";
+const PHONE_E164: &str = "+14158586273";
+const MESSAGE: &str = "Secret-ish message body that must stay encrypted";
+
+fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for suffix in ["", "-wal", "-journal", "-shm"] {
+        if let Ok(bytes) = std::fs::read(dir.join(format!("contact.db{suffix}"))) {
+            all.extend(bytes);
+        }
+    }
+    all
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[rocket::async_test]
+async fn personal_fields_are_only_fernet_tokens_on_disk() {
+    let app = app().await;
+    let fields = vec![
+        ("name", NAME.to_string()),
+        ("email", EMAIL.to_string()),
+        ("phone", "+1 (415) 858-6273".to_string()),
+        ("preferred_time", in_days(3)),
+        ("message", MESSAGE.to_string()),
+    ];
+    for _ in 0..3 {
+        assert_eq!(submit(&app.client, &fields, false).await.status(), Status::SeeOther);
+    }
+
+    let bytes = database_bytes(app.dir.path());
+    assert!(bytes.len() > 4096, "the database files were read");
+    assert!(contains(&bytes, "gAAAAA"), "Fernet tokens are there");
+    for plain in [NAME, "Zebulon", EMAIL, "zebulon.plaintext", PHONE_E164, "4158586273", MESSAGE, "encrypted"]
+    {
+        assert!(!contains(&bytes, plain), "{plain:?} is in the database files in clear");
+    }
+
+    // Every row decrypts with the configured key; what is in clear is not personal.
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.dir.path().join("contact.db").display()))
+            .await
+            .unwrap();
+    let rows = sqlx::query("SELECT * FROM submissions ORDER BY id").fetch_all(&pool).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    let vault = Vault::from_keys(&Secret::new(FERNET_KEY)).unwrap();
+    for row in rows {
+        assert_eq!(vault.decrypt(row.get("name")).unwrap(), NAME);
+        assert_eq!(vault.decrypt(row.get("email")).unwrap(), EMAIL);
+        assert_eq!(vault.decrypt(row.get("phone")).unwrap(), PHONE_E164, "stored normalised to E.164");
+        assert_eq!(vault.decrypt(row.get("message")).unwrap(), MESSAGE);
+        assert_eq!(row.get::<String, _>("status"), "new");
+        assert_eq!(row.get::<String, _>("phone_verdict"), "not_checked");
+        assert_eq!(row.get::<String, _>("preferred_time"), fields[3].1);
+        assert!(row.get::<String, _>("created_at").ends_with('Z'));
+    }
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.unwrap();
+    assert_eq!(journal, "wal");
+}
+
+#[rocket::async_test]
+async fn refused_submissions_store_nothing() {
+    let app = app().await;
+    assert_eq!(
+        submit(&app.client, &with(valid_fields(), "email", "bad"), false).await.status(),
+        Status::UnprocessableEntity
+    );
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.dir.path().join("contact.db").display()))
+            .await
+            .unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 0);
+}
+
+#[rocket::async_test]
+async fn migrations_apply_once_and_survive_a_restart() {
+    let app = app().await;
+    assert_eq!(submit(&app.client, &valid_fields(), false).await.status(), Status::SeeOther);
+    let dir = app.dir;
+    drop(app.client);
+    let again = rocket::local::asynchronous::Client::tracked(
+        rocket::custom(figment(&dir, &[])).attach(contact_client::fairing()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.get("/healthz").dispatch().await.status(), Status::Ok);
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("contact.db").display()))
+        .await
+        .unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 1, "the restart kept the row");
+    let versions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM schema_migrations").fetch_one(&pool).await.unwrap();
+    assert!(versions >= 1);
+}
+
+#[rocket::async_test]
+async fn healthz_is_503_when_the_database_is_gone() {
+    let app = app().await;
+    assert_eq!(app.client.get("/healthz").dispatch().await.status(), Status::Ok);
+    // Open connections would go on writing to the unlinked file, losing every row.
+    std::fs::remove_file(app.dir.path().join("contact.db")).unwrap();
+    let res = app.client.get("/healthz").dispatch().await;
+    assert_eq!(res.status(), Status::ServiceUnavailable);
+    let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+    assert_eq!(body["status"], "error");
+}
