@@ -95,7 +95,7 @@ pub fn error_response(req: &Request<'_>, status: Status) -> response::Result<'st
     let page = App::of(req).and_then(|app| {
         app.render
             .render(
-                "error.html",
+                "contact/error.html",
                 context! { status => status.code, reason => status.reason_lossy(), message },
             )
             .map_err(|e| log::error!("{e}"))

@@ -37,3 +37,30 @@ pub enum StartError {
     #[error(transparent)]
     Store(#[from] store::StoreError),
 }
+
+/// For hosts that use rocket_dyn_templates (feature `dyn-templates`): our templates in their
+/// engine, to `{% include %}` or `{% extends %}` from their own pages.
+#[cfg(feature = "dyn-templates")]
+pub mod dyn_templates {
+    use crate::config::BasePath;
+
+    #[derive(Debug, thiserror::Error)]
+    pub enum RegisterError {
+        #[error("base path: {0}")]
+        BasePath(&'static str),
+        #[error(transparent)]
+        Template(#[from] minijinja::Error),
+    }
+
+    /// Registers every ContactClient template as `contact/<file>` (with the `contact_base` and
+    /// `contact_asset` helpers for an instance mounted at `base_path`) into the host's minijinja
+    /// engine. Call it from `Template::custom(|engines| …)`.
+    pub fn register(
+        engines: &mut rocket_dyn_templates::Engines,
+        base_path: &str,
+    ) -> Result<(), RegisterError> {
+        let base = BasePath::parse(base_path).map_err(RegisterError::BasePath)?;
+        crate::render::register_into(&mut engines.minijinja, &base)?;
+        Ok(())
+    }
+}

@@ -48,7 +48,7 @@ async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> R
 
 #[get("/thanks")]
 fn thanks(app: App) -> Result<RawHtml<String>, WebError> {
-    Ok(RawHtml(app.render.render("thanks.html", context! {})?))
+    Ok(RawHtml(app.render.render("contact/thanks.html", context! {})?))
 }
 
 /// The form, with what was typed (never the captcha answer) and each error beside its field.
@@ -58,7 +58,7 @@ fn form_page(app: &App, csrf: &CsrfToken, fields: &Fields, errors: &FieldErrors)
     let now = OffsetDateTime::now_utc();
     let minute = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     Ok(app.render.render(
-        "form.html",
+        "contact/form.html",
         context! {
             values,
             errors,
