@@ -10,7 +10,9 @@ use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use rocket::{catch, catchers, Catcher};
 
+use crate::captcha::CaptchaError;
 use crate::domain::FieldErrors;
+use crate::guards::limited::RetryAfter;
 use crate::guards::{App, Wants};
 use crate::intake::IntakeError;
 use crate::render::RenderError;
@@ -21,6 +23,9 @@ pub enum WebError {
     /// A form with field errors: JSON lists them, HTML shows the pre-rendered form page.
     #[error("the form has errors")]
     Invalid { errors: FieldErrors, page: Option<String> },
+    /// A service we depend on (the shared Redis) is down: 503, logged.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -28,6 +33,15 @@ pub enum WebError {
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         WebError::Internal(e.to_string())
+    }
+}
+
+impl From<CaptchaError> for WebError {
+    fn from(e: CaptchaError) -> Self {
+        match e {
+            CaptchaError::Store(_) => WebError::Unavailable(e.to_string()),
+            CaptchaError::Render => WebError::Internal(e.to_string()),
+        }
     }
 }
 
@@ -42,6 +56,7 @@ impl From<IntakeError> for WebError {
         match e {
             IntakeError::Invalid(errors) => WebError::Invalid { errors, page: None },
             IntakeError::Store(e) => e.into(),
+            IntakeError::Captcha(e) => e.into(),
         }
     }
 }
@@ -57,6 +72,10 @@ impl<'r> Responder<'r, 'static> for WebError {
                     .ok(),
                 _ => json(Status::UnprocessableEntity, &serde_json::json!({ "ok": false, "errors": errors })),
             },
+            WebError::Unavailable(detail) => {
+                crate::logging::warn_throttled("unavailable", &detail);
+                error_response(req, Status::ServiceUnavailable)
+            }
             WebError::Internal(detail) => {
                 log::error!("{} {}: {detail}", req.method(), req.uri().path());
                 error_response(req, Status::InternalServerError)
@@ -86,8 +105,17 @@ pub fn json(status: Status, body: &serde_json::Value) -> response::Result<'stati
     Response::build().status(status).header(ContentType::JSON).sized_body(text.len(), Cursor::new(text)).ok()
 }
 
-/// The error page (or JSON object) for `status`.
+/// The error page (or JSON object) for `status`; a 429 says when to come back.
 pub fn error_response(req: &Request<'_>, status: Status) -> response::Result<'static> {
+    let mut response = error_body(req, status)?;
+    if status == Status::TooManyRequests {
+        let RetryAfter(secs) = req.local_cache(|| RetryAfter(60));
+        response.set_raw_header("Retry-After", secs.to_string());
+    }
+    Ok(response)
+}
+
+fn error_body(req: &Request<'_>, status: Status) -> response::Result<'static> {
     let message = explain(status);
     if Wants::of(req) == Wants::Json {
         return json(status, &serde_json::json!({ "ok": false, "error": message }));

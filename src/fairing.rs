@@ -8,6 +8,7 @@ use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::Header;
 use rocket::{Build, Orbit, Request, Response, Rocket};
 
+use crate::clock::Clock;
 use crate::config::{BasePath, Config};
 use crate::state::{ContactState, Instances};
 use crate::{errors, routes};
@@ -16,19 +17,26 @@ use crate::{errors, routes};
 /// section) or [`ContactClient::from_config`].
 pub struct ContactClient {
     config: Option<Config>,
+    clock: Clock,
     base: OnceLock<BasePath>,
 }
 
 /// The fairing configured from the `contact` section of the host's figment
 /// (`[default.contact]` in its Rocket.toml).
 pub fn fairing() -> ContactClient {
-    ContactClient { config: None, base: OnceLock::new() }
+    ContactClient { config: None, clock: Clock::system(), base: OnceLock::new() }
 }
 
 impl ContactClient {
     /// The fairing with a configuration made (and validated) by code.
     pub fn from_config(config: Config) -> ContactClient {
-        ContactClient { config: Some(config), base: OnceLock::new() }
+        ContactClient { config: Some(config), clock: Clock::system(), base: OnceLock::new() }
+    }
+
+    /// Runs the instance on `clock` (tests move it forward instead of sleeping).
+    pub fn with_clock(mut self, clock: Clock) -> ContactClient {
+        self.clock = clock;
+        self
     }
 }
 
@@ -57,7 +65,7 @@ impl Fairing for ContactClient {
             None => Config::from_figment(rocket.figment()),
         };
         let state = match config {
-            Ok(config) => ContactState::build(config).await,
+            Ok(config) => ContactState::build(config, self.clock.clone()).await,
             Err(e) => Err(e.into()),
         };
         let state = match state {

@@ -1,10 +1,11 @@
-//! What happens to a submitted form, in order: parse every field into domain values, check
-//! the phone, seal the personal fields with the vault, store. The route handler only
-//! translates HTTP to this and back.
+//! What happens to a submitted form, in order: parse every field into domain values, spend
+//! the CAPTCHA challenge (always, so a token is good once), check the phone, seal the personal
+//! fields with the vault, store. The route handler only translates HTTP to this and back.
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::captcha::CaptchaError;
 use crate::domain::{ContactDetails, ContactInput, FieldErrors, ParseRules};
 use crate::state::ContactState;
 use crate::store::{PhoneVerdict, SealedSubmission, StoreError};
@@ -14,24 +15,50 @@ pub enum IntakeError {
     #[error("the submission has invalid fields")]
     Invalid(FieldErrors),
     #[error(transparent)]
+    Captcha(#[from] CaptchaError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// The CAPTCHA part of a submission.
+#[derive(Debug, Clone, Copy)]
+pub struct CaptchaAnswer<'a> {
+    pub token: &'a str,
+    pub answer: &'a str,
+}
+
 /// Stores a valid submission and returns its id.
-pub async fn accept(state: &ContactState, input: ContactInput<'_>) -> Result<i64, IntakeError> {
+pub async fn accept(
+    state: &ContactState,
+    input: ContactInput<'_>,
+    captcha: CaptchaAnswer<'_>,
+) -> Result<i64, IntakeError> {
     let now = OffsetDateTime::now_utc();
     let rules = ParseRules { now, phone_default_region: state.config.phone_default_region.as_deref() };
-    let details = input.parse(&rules).map_err(IntakeError::Invalid)?;
+    let parsed = input.parse(&rules);
+    let solved = state.captchas.spend(captcha.token, captcha.answer).await?;
+    let details = match (parsed, solved) {
+        (Ok(details), true) => details,
+        (parsed, solved) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if !solved {
+                errors.insert(
+                    "captcha_answer",
+                    if captcha.answer.trim().is_empty() {
+                        "Please type the characters from the picture."
+                    } else {
+                        "That did not match the picture, or it expired. Please try this new one."
+                    },
+                );
+            }
+            return Err(IntakeError::Invalid(errors));
+        }
+    };
     let sealed = seal(state, &details, PhoneVerdict::NotChecked, now);
     Ok(state.store.insert_submission(&sealed).await?)
 }
 
-fn seal(
-    state: &ContactState,
-    d: &ContactDetails,
-    verdict: PhoneVerdict,
-    now: OffsetDateTime,
-) -> SealedSubmission {
+fn seal(state: &ContactState, d: &ContactDetails, verdict: PhoneVerdict, now: OffsetDateTime) -> SealedSubmission {
     let vault = &state.vault;
     SealedSubmission {
         created_at: now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default(),

@@ -11,6 +11,8 @@
 //! Rocket.toml) and mounts the form, CAPTCHA, health check and admin under `base_path`.
 
 mod assets;
+mod captcha;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod domain;
@@ -18,12 +20,16 @@ mod errors;
 mod fairing;
 mod guards;
 mod intake;
+mod logging;
+mod ratelimit;
+mod redis_conn;
 mod render;
 mod routes;
 pub mod secret;
 mod state;
 pub mod store;
 
+pub use clock::Clock;
 pub use config::Config;
 pub use fairing::{fairing, ContactClient};
 
@@ -36,6 +42,8 @@ pub enum StartError {
     Vault(#[from] crypto::VaultError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Redis(#[from] redis_conn::RedisError),
 }
 
 /// For hosts that use rocket_dyn_templates (feature `dyn-templates`): our templates in their

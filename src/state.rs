@@ -1,11 +1,16 @@
 //! Everything one mounted instance owns. Instances are found by base path, never by type, so
 //! two of them in one Rocket app (or one test process) share nothing.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, RwLock};
 
-use crate::config::{AppEnv, Config};
+use crate::captcha::Captchas;
+use crate::clock::Clock;
+use crate::config::{AppEnv, Config, LimitStorage};
 use crate::crypto::{derive_key, Vault};
 use crate::guards::csrf::CsrfKey;
+use crate::ratelimit::Limiter;
+use crate::redis_conn::Redis;
 use crate::render::Renderer;
 use crate::store::Store;
 
@@ -16,16 +21,42 @@ pub struct ContactState {
     pub render: Renderer,
     pub csrf: CsrfKey,
     pub cookies: CookieNames,
+    pub captchas: Captchas,
+    pub limiter: Limiter,
+    /// Submissions that filled the honeypot: answered like a success, never stored.
+    pub honeypot_hits: AtomicU64,
 }
 
 impl ContactState {
-    pub async fn build(config: Config) -> Result<ContactState, crate::StartError> {
+    pub async fn build(config: Config, clock: Clock) -> Result<ContactState, crate::StartError> {
         let vault = Vault::from_keys(&config.fernet_keys)?;
         let store = Store::open(&config.database).await?;
+        let redis = match &config.ratelimit.storage {
+            LimitStorage::Memory => None,
+            LimitStorage::Redis(url) => {
+                let namespace = derive_key(&config.secret_key, "redis-namespace");
+                let namespace: String = namespace[..6].iter().map(|b| format!("{b:02x}")).collect();
+                Some(Redis::connect(url, &namespace).await?)
+            }
+        };
         let render = Renderer::new(&config.base_path);
         let csrf = CsrfKey::new(derive_key(&config.secret_key, "csrf"));
         let cookies = CookieNames::for_base(config.base_path.as_str());
-        Ok(ContactState { config, vault, store, render, csrf, cookies })
+        let captcha_keys = (derive_key(&config.secret_key, "captcha-answer"), derive_key(&config.secret_key, "captcha-seal"));
+        let test_answer = config.captcha_test_answer.as_ref().map(|a| a.expose().to_string());
+        let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock);
+        let limiter = Limiter::new(&config.ratelimit, redis.as_ref());
+        Ok(ContactState {
+            config,
+            vault,
+            store,
+            render,
+            csrf,
+            cookies,
+            captchas,
+            limiter,
+            honeypot_hits: AtomicU64::new(0),
+        })
     }
 
     pub fn is_production(&self) -> bool {

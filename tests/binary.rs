@@ -85,11 +85,12 @@ fn serves_form_assets_and_healthz_from_an_empty_directory() {
 #[test]
 fn a_submission_over_http_lands_and_no_personal_data_reaches_the_log() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[("APP_ENV", "development")]);
+    let server = Server::start(dir.path(), &[("APP_ENV", "development"), ("CAPTCHA_TEST_ANSWER", "pass")]);
     let form = http::get(&server.addr, "/").unwrap();
     let cookie = form.cookies();
     let token = common::input_value(&form.text(), "csrf_token").unwrap();
-    let mut fields = vec![("csrf_token", token)];
+    let captcha = common::input_value(&form.text(), "captcha_token").unwrap();
+    let mut fields = vec![("csrf_token", token), ("captcha_token", captcha), ("captcha_answer", "PASS".to_string())];
     fields.extend(common::with(common::valid_fields(), "email", "log-probe@example.com"));
     let body = common::encode(&fields);
     let reply = http::request(

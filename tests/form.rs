@@ -52,9 +52,11 @@ async fn json_clients_get_json_both_ways() {
 #[rocket::async_test]
 async fn a_json_body_is_accepted_too() {
     let app = app().await;
-    let token = csrf_token(&app.client, "/").await;
+    let tokens = form_tokens(&app.client, "/").await;
     let mut body = serde_json::Map::new();
-    body.insert("csrf_token".into(), token.into());
+    body.insert("csrf_token".into(), tokens.csrf.into());
+    body.insert("captcha_token".into(), tokens.captcha.into());
+    body.insert("captcha_answer".into(), CAPTCHA_ANSWER.into());
     for (k, v) in valid_fields() {
         body.insert(k.into(), v.into());
     }
@@ -187,8 +189,12 @@ async fn csrf_missing_wrong_or_from_another_visitor_is_403() {
     assert_eq!(res.status(), Status::Forbidden);
 
     // A right token but no cookie (a forged cross-site POST).
-    let token = csrf_token(&app.client, "/").await;
-    let mut right = vec![("csrf_token", token)];
+    let tokens = form_tokens(&app.client, "/").await;
+    let mut right = vec![
+        ("csrf_token", tokens.csrf),
+        ("captcha_token", tokens.captcha),
+        ("captcha_answer", CAPTCHA_ANSWER.to_string()),
+    ];
     right.extend(fields.clone());
     let res = app.client.post("/").header(ContentType::Form).body(encode(&right)).dispatch().await;
     assert_eq!(res.status(), Status::SeeOther, "control: the same request with the cookie passes");
@@ -204,8 +210,12 @@ async fn csrf_missing_wrong_or_from_another_visitor_is_403() {
 #[rocket::async_test]
 async fn a_foreign_origin_is_refused_even_with_a_token() {
     let app = app().await;
-    let token = csrf_token(&app.client, "/").await;
-    let mut all = vec![("csrf_token", token)];
+    let tokens = form_tokens(&app.client, "/").await;
+    let mut all = vec![
+        ("csrf_token", tokens.csrf),
+        ("captcha_token", tokens.captcha),
+        ("captcha_answer", CAPTCHA_ANSWER.to_string()),
+    ];
     all.extend(valid_fields());
     let res = app
         .client
@@ -350,5 +360,5 @@ async fn healthz_reports_the_database() {
     let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], "ok");
-    assert_eq!(body["captcha"], "live");
+    assert_eq!(body["captcha"], "test", "the test instances run in CAPTCHA test mode");
 }

@@ -243,13 +243,13 @@ impl Config {
             enabled: s.parsed("ratelimit.enabled", "true", parse_bool)?,
             storage: match s.text("ratelimit.storage_url")?.as_deref() {
                 None | Some("memory://") | Some("memory") => LimitStorage::Memory,
-                Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                Some(url) if url.starts_with("redis://") => {
                     LimitStorage::Redis(Secret::new(url))
                 }
                 Some(_) => {
                     return Err(ConfigError::invalid(
                         "ratelimit.storage_url",
-                        "must be memory:// or redis://host:port[/db]",
+                        "must be memory:// or redis://host:port[/db] (TLS to Redis is not supported)",
                     ))
                 }
             },

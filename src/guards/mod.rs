@@ -1,11 +1,15 @@
-//! Request and data guards: which instance, which response format, CSRF, the form body.
+//! Request and data guards: which instance, which client, rate limits, response format, CSRF,
+//! the form body.
 
 pub mod app;
+pub mod client_ip;
 pub mod csrf;
 pub mod form_body;
+pub mod limited;
 pub mod wants;
 
 pub use app::App;
 pub use csrf::CsrfToken;
 pub use form_body::CheckedForm;
+pub use limited::Limited;
 pub use wants::Wants;

@@ -2,6 +2,7 @@ use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route};
 use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
 
 use crate::guards::App;
 
@@ -13,12 +14,17 @@ pub fn routes() -> Vec<Route> {
 #[get("/healthz")]
 async fn healthz(app: App) -> (Status, Json<Value>) {
     let captcha = if app.config.captcha_test_answer.is_some() { "test" } else { "live" };
+    let honeypot = app.honeypot_hits.load(Ordering::Relaxed);
     match app.store.ping().await {
         Ok(()) => (
             Status::Ok,
-            Json(
-                json!({ "status": "ok", "database": "ok", "captcha": captcha, "version": env!("CARGO_PKG_VERSION") }),
-            ),
+            Json(json!({
+                "status": "ok",
+                "database": "ok",
+                "captcha": captcha,
+                "honeypot_hits": honeypot,
+                "version": env!("CARGO_PKG_VERSION"),
+            })),
         ),
         Err(e) => {
             log::error!("health check: {e}");

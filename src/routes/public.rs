@@ -1,4 +1,5 @@
 use std::io::Cursor;
+use std::sync::atomic::Ordering;
 
 use minijinja::context;
 use rocket::http::{ContentType, Header, Status};
@@ -11,21 +12,37 @@ use time::{Duration, OffsetDateTime};
 use crate::domain::{ContactInput, FieldErrors, FIELDS};
 use crate::errors::WebError;
 use crate::guards::form_body::Fields;
-use crate::guards::{App, CheckedForm, CsrfToken, Wants};
-use crate::intake::{self, IntakeError};
+use crate::guards::limited::{DefaultBudget, SubmitBudget};
+use crate::guards::{App, CheckedForm, CsrfToken, Limited, Wants};
+use crate::intake::{self, CaptchaAnswer, IntakeError};
 
 pub fn routes() -> Vec<Route> {
     routes![form, submit, thanks]
 }
 
+/// The hidden field people never fill; bots that fill every field do.
+const HONEYPOT: &str = "website";
+
 #[get("/")]
-fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
-    Ok(RawHtml(form_page(&app, &csrf, &Fields::default(), &FieldErrors::new())?))
+async fn form(app: App, csrf: CsrfToken, _limit: Limited<DefaultBudget>) -> Result<RawHtml<String>, WebError> {
+    Ok(RawHtml(form_page(&app, &csrf, &Fields::default(), &FieldErrors::new()).await?))
 }
 
 #[post("/", data = "<form>")]
-async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> Result<Submitted, WebError> {
+async fn submit(
+    app: App,
+    wants: Wants,
+    csrf: CsrfToken,
+    _limit: Limited<SubmitBudget>,
+    form: CheckedForm,
+) -> Result<Submitted, WebError> {
     let fields = form.0;
+    let thanks = app.config.base_path.join("/thanks");
+    if !fields.text(HONEYPOT).is_empty() {
+        app.honeypot_hits.fetch_add(1, Ordering::Relaxed);
+        let plausible_id = app.store.last_id().await? + 1;
+        return Ok(Submitted { id: plausible_id, wants, thanks });
+    }
     let input = ContactInput {
         name: fields.text("name"),
         email: fields.text("email"),
@@ -33,11 +50,12 @@ async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> R
         preferred_time: fields.text("preferred_time"),
         message: fields.text("message"),
     };
-    match intake::accept(&app, input).await {
-        Ok(id) => Ok(Submitted { id, wants, thanks: app.config.base_path.join("/thanks") }),
+    let captcha = CaptchaAnswer { token: fields.text("captcha_token"), answer: fields.text("captcha_answer") };
+    match intake::accept(&app, input, captcha).await {
+        Ok(id) => Ok(Submitted { id, wants, thanks }),
         Err(IntakeError::Invalid(errors)) => {
             let page = match wants {
-                Wants::Html => Some(form_page(&app, &csrf, &fields, &errors)?),
+                Wants::Html => Some(form_page(&app, &csrf, &fields, &errors).await?),
                 Wants::Json => None,
             };
             Err(WebError::Invalid { errors, page })
@@ -47,14 +65,15 @@ async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> R
 }
 
 #[get("/thanks")]
-fn thanks(app: App) -> Result<RawHtml<String>, WebError> {
+fn thanks(app: App, _limit: Limited<DefaultBudget>) -> Result<RawHtml<String>, WebError> {
     Ok(RawHtml(app.render.render("contact/thanks.html", context! {})?))
 }
 
-/// The form, with what was typed (never the captcha answer) and each error beside its field.
-fn form_page(app: &App, csrf: &CsrfToken, fields: &Fields, errors: &FieldErrors) -> Result<String, WebError> {
-    let values: std::collections::BTreeMap<&str, &str> =
-        FIELDS.iter().map(|f| (*f, fields.text(f))).collect();
+/// The form with a fresh challenge, what was typed (never the captcha answer) and each error
+/// beside its field.
+async fn form_page(app: &App, csrf: &CsrfToken, fields: &Fields, errors: &FieldErrors) -> Result<String, WebError> {
+    let values: std::collections::BTreeMap<&str, &str> = FIELDS.iter().map(|f| (*f, fields.text(f))).collect();
+    let captcha_token = app.captchas.issue().await?;
     let now = OffsetDateTime::now_utc();
     let minute = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     Ok(app.render.render(
@@ -63,6 +82,7 @@ fn form_page(app: &App, csrf: &CsrfToken, fields: &Fields, errors: &FieldErrors)
             values,
             errors,
             csrf_token => &csrf.0,
+            captcha_token,
             min_time => now.format(&minute).unwrap_or_default(),
             max_time => (now + Duration::days(365)).format(&minute).unwrap_or_default(),
         },

@@ -126,6 +126,11 @@ impl Store {
         Ok(id)
     }
 
+    /// The newest submission's id (0 when there is none).
+    pub async fn last_id(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM submissions").fetch_one(&self.pool).await?)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -13,6 +13,8 @@ use time::{Duration, OffsetDateTime};
 pub const SECRET_KEY: &str = "test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz";
 pub const FERNET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+/// Every test instance runs in CAPTCHA test mode with this answer.
+pub const CAPTCHA_ANSWER: &str = "letmein";
 
 pub struct TestApp {
     pub client: Client,
@@ -28,6 +30,12 @@ pub fn figment(dir: &TempDir, extra: &[(&str, &str)]) -> Figment {
         .merge(("contact.fernet_key", FERNET_KEY))
         .merge(("contact.totp_secret", TOTP_SECRET))
         .merge(("contact.env", "development"))
+        .merge(("contact.captcha.test_answer", CAPTCHA_ANSWER))
+        // Generous limits: tests submit far more than a person would; rate-limit tests set their own.
+        .merge(("contact.ratelimit.submit", "10000/minute"))
+        .merge(("contact.ratelimit.captcha", "10000/minute"))
+        .merge(("contact.ratelimit.verify", "10000/minute"))
+        .merge(("contact.ratelimit.default", "10000/minute"))
         .merge(("contact.data_dir", dir.path().to_str().unwrap()));
     for (key, value) in extra {
         fig = fig.merge((format!("contact.{key}"), *value));
@@ -80,18 +88,40 @@ pub fn encode(fields: &[(&str, String)]) -> String {
         .finish()
 }
 
-/// GETs the form (setting the CSRF cookie) and returns its CSRF token.
-pub async fn csrf_token(client: &Client, path: &str) -> String {
-    let page = client.get(path).dispatch().await;
-    assert_eq!(page.status(), Status::Ok);
-    input_value(&page.into_string().await.unwrap(), "csrf_token").expect("the form has a csrf_token")
+/// The tokens a form page hands out.
+pub struct FormTokens {
+    pub csrf: String,
+    pub captcha: String,
 }
 
-/// POSTs the fields with this client's CSRF token.
+/// GETs the form (setting the CSRF cookie) and returns its tokens.
+pub async fn form_tokens(client: &Client, path: &str) -> FormTokens {
+    let page = client.get(path).dispatch().await;
+    assert_eq!(page.status(), Status::Ok);
+    let html = page.into_string().await.unwrap();
+    FormTokens {
+        csrf: input_value(&html, "csrf_token").expect("the form has a csrf_token"),
+        captcha: input_value(&html, "captcha_token").expect("the form has a captcha_token"),
+    }
+}
+
+/// GETs the form and returns its CSRF token.
+pub async fn csrf_token(client: &Client, path: &str) -> String {
+    form_tokens(client, path).await.csrf
+}
+
+/// POSTs the fields with this client's tokens and the test-mode CAPTCHA answer (fields given
+/// in `fields` win over those).
 pub async fn submit<'c>(client: &'c Client, fields: &[(&str, String)], json: bool) -> LocalResponse<'c> {
-    let token = csrf_token(client, "/").await;
-    let mut all = vec![("csrf_token", token)];
-    all.extend(fields.iter().cloned());
+    let tokens = form_tokens(client, "/").await;
+    let mut all: Vec<(&str, String)> = fields.to_vec();
+    for (name, value) in
+        [("csrf_token", tokens.csrf), ("captcha_token", tokens.captcha), ("captcha_answer", CAPTCHA_ANSWER.into())]
+    {
+        if !all.iter().any(|(k, _)| *k == name) {
+            all.push((name, value));
+        }
+    }
     let mut req = client.post("/").header(ContentType::Form).body(encode(&all));
     if json {
         req = req.header(Header::new("Accept", "application/json"));

@@ -1,0 +1,86 @@
+use std::io::Cursor;
+
+use rocket::data::{Data, ToByteUnit};
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use rocket::serde::json::Json;
+use rocket::{get, post, routes, Route};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::captcha::{Check, LIFETIME};
+use crate::errors::WebError;
+use crate::guards::limited::{CaptchaBudget, DefaultBudget, VerifyBudget};
+use crate::guards::{App, Limited};
+
+pub fn routes() -> Vec<Route> {
+    routes![new_challenge, verify, image, audio]
+}
+
+/// A new challenge for the refresh button: the image inline, the audio by URL.
+#[get("/captcha")]
+async fn new_challenge(app: App, _limit: Limited<CaptchaBudget>) -> Result<Json<Value>, WebError> {
+    let token = app.captchas.issue().await?;
+    let png = app.captchas.image(&token).await?.ok_or(WebError::Internal("a new challenge vanished".into()))?;
+    use base64::Engine;
+    let image = base64::engine::general_purpose::STANDARD.encode(png);
+    Ok(Json(json!({
+        "token": token,
+        "image": format!("data:image/png;base64,{image}"),
+        "audio": app.config.base_path.join(&format!("/captcha/{token}/audio")),
+        "expires_in": LIFETIME.as_secs(),
+    })))
+}
+
+#[derive(Deserialize)]
+struct VerifyRequest {
+    token: String,
+    answer: String,
+}
+
+/// Checks an answer for the page's script without using the token up. Not CSRF-protected: it
+/// changes nothing but the challenge's own count of wrong answers.
+#[post("/captcha/verify", data = "<body>")]
+async fn verify(app: App, _limit: Limited<VerifyBudget>, body: Data<'_>) -> Result<(Status, Json<Value>), WebError> {
+    let Ok(raw) = body.open(4.kibibytes()).into_bytes().await else {
+        return Ok((Status::BadRequest, Json(json!({ "ok": false, "error": "unreadable body" }))));
+    };
+    let parsed: Option<VerifyRequest> = serde_json::from_slice(&raw).ok().or_else(|| {
+        let fields: Vec<(String, String)> = form_urlencoded::parse(&raw).into_owned().collect();
+        let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        Some(VerifyRequest { token: get("token")?, answer: get("answer")? })
+    });
+    let Some(request) = parsed.filter(|_| raw.is_complete()) else {
+        return Ok((Status::BadRequest, Json(json!({ "ok": false, "error": "expected {\"token\", \"answer\"}" }))));
+    };
+    let check = app.captchas.verify(&request.token, &request.answer).await?;
+    Ok((Status::Ok, Json(json!({ "valid": check == Check::Right }))))
+}
+
+#[get("/captcha/<token>/image")]
+async fn image(app: App, token: &str, _limit: Limited<DefaultBudget>) -> Result<Option<Media>, WebError> {
+    Ok(app.captchas.image(token).await?.map(|bytes| Media { bytes, content_type: ContentType::PNG }))
+}
+
+#[get("/captcha/<token>/audio")]
+async fn audio(app: App, token: &str, _limit: Limited<DefaultBudget>) -> Result<Option<Media>, WebError> {
+    let wav = ContentType::new("audio", "wav");
+    Ok(app.captchas.audio(token).await?.map(|bytes| Media { bytes, content_type: wav }))
+}
+
+/// A challenge's picture or sound: never cached, it is good once.
+struct Media {
+    bytes: Vec<u8>,
+    content_type: ContentType,
+}
+
+impl<'r> Responder<'r, 'static> for Media {
+    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
+        Response::build()
+            .header(self.content_type)
+            .header(Header::new("Cache-Control", "no-store"))
+            .sized_body(self.bytes.len(), Cursor::new(self.bytes))
+            .ok()
+    }
+}
