@@ -58,7 +58,12 @@ pub async fn accept(
     Ok(state.store.insert_submission(&sealed).await?)
 }
 
-fn seal(state: &ContactState, d: &ContactDetails, verdict: PhoneVerdict, now: OffsetDateTime) -> SealedSubmission {
+fn seal(
+    state: &ContactState,
+    d: &ContactDetails,
+    verdict: PhoneVerdict,
+    now: OffsetDateTime,
+) -> SealedSubmission {
     let vault = &state.vault;
     SealedSubmission {
         created_at: now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default(),

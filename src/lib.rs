@@ -29,6 +29,9 @@ pub mod secret;
 mod state;
 pub mod store;
 
+/// Drawing a CAPTCHA answer as a PNG and speaking it as a WAV: what `/captcha/<token>/image`
+/// and `/captcha/<token>/audio` serve.
+pub use captcha::{draw_png, draw_wav};
 pub use clock::Clock;
 pub use config::Config;
 pub use fairing::{fairing, ContactClient};

@@ -42,7 +42,10 @@ impl ContactState {
         let render = Renderer::new(&config.base_path);
         let csrf = CsrfKey::new(derive_key(&config.secret_key, "csrf"));
         let cookies = CookieNames::for_base(config.base_path.as_str());
-        let captcha_keys = (derive_key(&config.secret_key, "captcha-answer"), derive_key(&config.secret_key, "captcha-seal"));
+        let captcha_keys = (
+            derive_key(&config.secret_key, "captcha-answer"),
+            derive_key(&config.secret_key, "captcha-seal"),
+        );
         let test_answer = config.captcha_test_answer.as_ref().map(|a| a.expose().to_string());
         let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock);
         let limiter = Limiter::new(&config.ratelimit, redis.as_ref());

@@ -90,7 +90,8 @@ fn a_submission_over_http_lands_and_no_personal_data_reaches_the_log() {
     let cookie = form.cookies();
     let token = common::input_value(&form.text(), "csrf_token").unwrap();
     let captcha = common::input_value(&form.text(), "captcha_token").unwrap();
-    let mut fields = vec![("csrf_token", token), ("captcha_token", captcha), ("captcha_answer", "PASS".to_string())];
+    let mut fields =
+        vec![("csrf_token", token), ("captcha_token", captcha), ("captcha_answer", "PASS".to_string())];
     fields.extend(common::with(common::valid_fields(), "email", "log-probe@example.com"));
     let body = common::encode(&fields);
     let reply = http::request(

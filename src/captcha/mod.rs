@@ -15,22 +15,24 @@ use std::time::Duration;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::{Rng, RngCore};
-use subtle::ConstantTimeEq;
 use rocket::tokio::sync::Semaphore;
+use subtle::ConstantTimeEq;
 
 use crate::clock::Clock;
 use crate::crypto::keyed_hash;
 use crate::redis_conn::Redis;
 use store::{ChallengeStore, Record};
 
+pub use render::{png as draw_png, wav as draw_wav};
 pub use store::Check;
 
 /// How long a challenge lives.
 pub const LIFETIME: Duration = Duration::from_secs(300);
 /// Wrong answers at `/captcha/verify` before a challenge is dead.
 pub const MAX_WRONG: u32 = 3;
-/// Characters that can't be mistaken for one another, drawn by the font and spoken by the audio.
-const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+/// Symbols that can't be mistaken for one another, neither seen nor heard: no 0/o, 1/l/i, and
+/// none of the letters whose names rhyme ("bee"/"dee"/"tee", "eff"/"ess", "em"/"en").
+const ALPHABET: &[u8] = b"23456789hkmqrwxy";
 const ANSWER_LEN: usize = 5;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,9 +54,15 @@ pub struct Captchas {
 
 impl Captchas {
     /// `keys` is 64 bytes derived from SECRET_KEY: the answer-hash key, then the sealing key.
-    pub fn new(keys: ([u8; 32], [u8; 32]), test_answer: Option<String>, redis: Option<Redis>, clock: Clock) -> Captchas {
+    pub fn new(
+        keys: ([u8; 32], [u8; 32]),
+        test_answer: Option<String>,
+        redis: Option<Redis>,
+        clock: Clock,
+    ) -> Captchas {
         let (answer_key, seal_key) = keys;
-        let seal = fernet::Fernet::new(&URL_SAFE_NO_PAD.encode(seal_key)).expect("32 bytes make a Fernet key");
+        let seal =
+            fernet::Fernet::new(&URL_SAFE_NO_PAD.encode(seal_key)).expect("32 bytes make a Fernet key");
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
         Captchas {
             store: ChallengeStore::new(redis),
@@ -121,7 +129,11 @@ impl Captchas {
         self.draw(token, render::wav).await
     }
 
-    async fn draw(&self, token: &str, draw: fn(&str) -> Option<Vec<u8>>) -> Result<Option<Vec<u8>>, CaptchaError> {
+    async fn draw(
+        &self,
+        token: &str,
+        draw: fn(&str) -> Option<Vec<u8>>,
+    ) -> Result<Option<Vec<u8>>, CaptchaError> {
         if !plausible_token(token) {
             return Ok(None);
         }
@@ -131,11 +143,91 @@ impl Captchas {
         let answer = self.seal.decrypt(&sealed).map_err(|_| CaptchaError::Render)?;
         let answer = String::from_utf8(answer).map_err(|_| CaptchaError::Render)?;
         let _permit = self.drawing.acquire().await.map_err(|_| CaptchaError::Render)?;
-        let drawn = rocket::tokio::task::spawn_blocking(move || draw(&answer)).await.map_err(|_| CaptchaError::Render)?;
+        let drawn = rocket::tokio::task::spawn_blocking(move || draw(&answer))
+            .await
+            .map_err(|_| CaptchaError::Render)?;
         drawn.map(Some).ok_or(CaptchaError::Render)
     }
 }
 
 fn plausible_token(token: &str) -> bool {
     token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// The audio's letters, recognised against a reference recording of every letter of the
+    /// alphabet: segments are split at the silent pauses; a recording's length identifies its
+    /// letter (noise never makes a silent run), and correlation breaks ties.
+    fn transcribe(wav: &[u8]) -> String {
+        let samples = |bytes: &[u8]| -> Vec<f64> {
+            hound::WavReader::new(Cursor::new(bytes.to_vec()))
+                .unwrap()
+                .into_samples::<i16>()
+                .map(|s| f64::from(s.unwrap()))
+                .collect()
+        };
+        let references: Vec<(char, Vec<f64>)> = ALPHABET
+            .iter()
+            .map(|&c| (c as char, samples(&render::wav(&(c as char).to_string()).unwrap())))
+            .collect();
+        let audio = samples(wav);
+        let pause = 22050 * 4 / 10;
+        let mut segments = Vec::new();
+        let (mut start, mut zeros) = (None, 0);
+        for (i, s) in audio.iter().enumerate() {
+            if *s == 0.0 {
+                zeros += 1;
+                if zeros >= pause / 2 {
+                    if let Some(st) = start.take() {
+                        segments.push(&audio[st..i + 1 - zeros]);
+                    }
+                }
+            } else {
+                zeros = 0;
+                start.get_or_insert(i);
+            }
+        }
+        let score = |a: &[f64], b: &[f64]| {
+            let n = a.len().min(b.len());
+            let dot: f64 = a[..n].iter().zip(&b[..n]).map(|(x, y)| x * y).sum();
+            let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+            dot / (norm(&a[..n]) * norm(&b[..n]) + 1.0)
+        };
+        segments
+            .iter()
+            .map(|seg| {
+                let speech = |r: &[f64]| r.len() - pause;
+                references
+                    .iter()
+                    .min_by(|(_, a), (_, b)| {
+                        let by_length = speech(a).abs_diff(seg.len()).cmp(&speech(b).abs_diff(seg.len()));
+                        by_length.then(score(seg, b).total_cmp(&score(seg, a)))
+                    })
+                    .map(|(c, _)| *c)
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[rocket::async_test]
+    async fn the_audio_speaks_the_answer_the_image_shows() {
+        let captchas = Captchas::new(([1; 32], [2; 32]), None, None, Clock::system());
+        for _ in 0..3 {
+            let token = captchas.issue().await.unwrap();
+            let ChallengeStore::Memory(map) = &captchas.store else { unreachable!() };
+            let sealed = map.lock().unwrap().get(&token).unwrap().sealed_answer.clone();
+            let answer = String::from_utf8(captchas.seal.decrypt(&sealed).unwrap()).unwrap();
+            assert!(
+                captchas.image(&token).await.unwrap().is_some(),
+                "the image is drawn from the stored answer"
+            );
+            let audio = captchas.audio(&token).await.unwrap().unwrap();
+            assert_eq!(transcribe(&audio), answer);
+            assert_eq!(captchas.verify(&token, &answer).await.unwrap(), Check::Right);
+        }
+    }
 }

@@ -69,7 +69,12 @@ impl ChallengeStore {
         }
     }
 
-    pub async fn verify(&self, token: &str, answer_hash: &[u8; 32], now_ms: u64) -> Result<Check, redis::RedisError> {
+    pub async fn verify(
+        &self,
+        token: &str,
+        answer_hash: &[u8; 32],
+        now_ms: u64,
+    ) -> Result<Check, redis::RedisError> {
         match self {
             ChallengeStore::Memory(map) => {
                 let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
@@ -169,7 +174,12 @@ impl RedisChallenges {
             .await
     }
 
-    async fn verify(&self, token: &str, answer_hash: &[u8; 32], now_ms: u64) -> Result<Check, redis::RedisError> {
+    async fn verify(
+        &self,
+        token: &str,
+        answer_hash: &[u8; 32],
+        now_ms: u64,
+    ) -> Result<Check, redis::RedisError> {
         let outcome: Option<i64> = self
             .verify
             .key(self.key(token))
@@ -203,7 +213,8 @@ impl RedisChallenges {
                 .arg(&["h", "s", "e", "w"])
                 .query_async(&mut self.redis.conn())
                 .await?;
-        let live = hash.is_some() && expires.is_some_and(|e| now_ms < e) && wrong.is_some_and(|w| w < MAX_WRONG);
+        let live =
+            hash.is_some() && expires.is_some_and(|e| now_ms < e) && wrong.is_some_and(|w| w < MAX_WRONG);
         Ok(sealed.filter(|_| live))
     }
 }
@@ -213,7 +224,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Option<[u8; 32]> {
-    let bytes: Vec<u8> =
-        (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect::<Option<_>>()?;
+    let bytes: Vec<u8> = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect::<Option<_>>()?;
     bytes.try_into().ok()
 }

@@ -243,9 +243,7 @@ impl Config {
             enabled: s.parsed("ratelimit.enabled", "true", parse_bool)?,
             storage: match s.text("ratelimit.storage_url")?.as_deref() {
                 None | Some("memory://") | Some("memory") => LimitStorage::Memory,
-                Some(url) if url.starts_with("redis://") => {
-                    LimitStorage::Redis(Secret::new(url))
-                }
+                Some(url) if url.starts_with("redis://") => LimitStorage::Redis(Secret::new(url)),
                 Some(_) => {
                     return Err(ConfigError::invalid(
                         "ratelimit.storage_url",

@@ -20,9 +20,8 @@ impl ClientIp {
             // A proxy appends the address it saw: the last entry is the one it vouches for.
             .and_then(|value| value.rsplit(',').next())
             .and_then(|last| last.trim().parse::<IpAddr>().ok());
-        let ip = from_header
-            .or_else(|| req.remote().map(|addr| addr.ip()))
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let ip =
+            from_header.or_else(|| req.remote().map(|addr| addr.ip())).unwrap_or(IpAddr::from([0, 0, 0, 0]));
         ClientIp(normalise(ip))
     }
 }
@@ -56,7 +55,10 @@ mod tests {
 
     #[test]
     fn ipv6_is_reduced_to_its_network_and_mapped_v4_to_v4() {
-        assert_eq!(normalise("2001:db8:1:2:3:4:5:6".parse().unwrap()), "2001:db8:1:2::".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            normalise("2001:db8:1:2:3:4:5:6".parse().unwrap()),
+            "2001:db8:1:2::".parse::<IpAddr>().unwrap()
+        );
         assert_eq!(normalise("::ffff:192.0.2.7".parse().unwrap()), "192.0.2.7".parse::<IpAddr>().unwrap());
         assert_eq!(normalise("192.0.2.7".parse().unwrap()), "192.0.2.7".parse::<IpAddr>().unwrap());
     }

@@ -45,7 +45,9 @@ impl LimitKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Allowed,
-    Limited { retry_after: Duration },
+    Limited {
+        retry_after: Duration,
+    },
     /// The shared store is unreachable and this limit fails closed.
     Unavailable,
 }

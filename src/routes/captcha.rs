@@ -22,7 +22,8 @@ pub fn routes() -> Vec<Route> {
 #[get("/captcha")]
 async fn new_challenge(app: App, _limit: Limited<CaptchaBudget>) -> Result<Json<Value>, WebError> {
     let token = app.captchas.issue().await?;
-    let png = app.captchas.image(&token).await?.ok_or(WebError::Internal("a new challenge vanished".into()))?;
+    let png =
+        app.captchas.image(&token).await?.ok_or(WebError::Internal("a new challenge vanished".into()))?;
     use base64::Engine;
     let image = base64::engine::general_purpose::STANDARD.encode(png);
     Ok(Json(json!({
@@ -42,7 +43,11 @@ struct VerifyRequest {
 /// Checks an answer for the page's script without using the token up. Not CSRF-protected: it
 /// changes nothing but the challenge's own count of wrong answers.
 #[post("/captcha/verify", data = "<body>")]
-async fn verify(app: App, _limit: Limited<VerifyBudget>, body: Data<'_>) -> Result<(Status, Json<Value>), WebError> {
+async fn verify(
+    app: App,
+    _limit: Limited<VerifyBudget>,
+    body: Data<'_>,
+) -> Result<(Status, Json<Value>), WebError> {
     let Ok(raw) = body.open(4.kibibytes()).into_bytes().await else {
         return Ok((Status::BadRequest, Json(json!({ "ok": false, "error": "unreadable body" }))));
     };
@@ -52,7 +57,10 @@ async fn verify(app: App, _limit: Limited<VerifyBudget>, body: Data<'_>) -> Resu
         Some(VerifyRequest { token: get("token")?, answer: get("answer")? })
     });
     let Some(request) = parsed.filter(|_| raw.is_complete()) else {
-        return Ok((Status::BadRequest, Json(json!({ "ok": false, "error": "expected {\"token\", \"answer\"}" }))));
+        return Ok((
+            Status::BadRequest,
+            Json(json!({ "ok": false, "error": "expected {\"token\", \"answer\"}" })),
+        ));
     };
     let check = app.captchas.verify(&request.token, &request.answer).await?;
     Ok((Status::Ok, Json(json!({ "valid": check == Check::Right }))))

@@ -24,7 +24,11 @@ pub fn routes() -> Vec<Route> {
 const HONEYPOT: &str = "website";
 
 #[get("/")]
-async fn form(app: App, csrf: CsrfToken, _limit: Limited<DefaultBudget>) -> Result<RawHtml<String>, WebError> {
+async fn form(
+    app: App,
+    csrf: CsrfToken,
+    _limit: Limited<DefaultBudget>,
+) -> Result<RawHtml<String>, WebError> {
     Ok(RawHtml(form_page(&app, &csrf, &Fields::default(), &FieldErrors::new()).await?))
 }
 
@@ -50,7 +54,8 @@ async fn submit(
         preferred_time: fields.text("preferred_time"),
         message: fields.text("message"),
     };
-    let captcha = CaptchaAnswer { token: fields.text("captcha_token"), answer: fields.text("captcha_answer") };
+    let captcha =
+        CaptchaAnswer { token: fields.text("captcha_token"), answer: fields.text("captcha_answer") };
     match intake::accept(&app, input, captcha).await {
         Ok(id) => Ok(Submitted { id, wants, thanks }),
         Err(IntakeError::Invalid(errors)) => {
@@ -71,8 +76,14 @@ fn thanks(app: App, _limit: Limited<DefaultBudget>) -> Result<RawHtml<String>, W
 
 /// The form with a fresh challenge, what was typed (never the captcha answer) and each error
 /// beside its field.
-async fn form_page(app: &App, csrf: &CsrfToken, fields: &Fields, errors: &FieldErrors) -> Result<String, WebError> {
-    let values: std::collections::BTreeMap<&str, &str> = FIELDS.iter().map(|f| (*f, fields.text(f))).collect();
+async fn form_page(
+    app: &App,
+    csrf: &CsrfToken,
+    fields: &Fields,
+    errors: &FieldErrors,
+) -> Result<String, WebError> {
+    let values: std::collections::BTreeMap<&str, &str> =
+        FIELDS.iter().map(|f| (*f, fields.text(f))).collect();
     let captcha_token = app.captchas.issue().await?;
     let now = OffsetDateTime::now_utc();
     let minute = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod http;
+pub mod tools;
 
 use figment::Figment;
 use rocket::http::{ContentType, Header, Status};
@@ -115,9 +116,11 @@ pub async fn csrf_token(client: &Client, path: &str) -> String {
 pub async fn submit<'c>(client: &'c Client, fields: &[(&str, String)], json: bool) -> LocalResponse<'c> {
     let tokens = form_tokens(client, "/").await;
     let mut all: Vec<(&str, String)> = fields.to_vec();
-    for (name, value) in
-        [("csrf_token", tokens.csrf), ("captcha_token", tokens.captcha), ("captcha_answer", CAPTCHA_ANSWER.into())]
-    {
+    for (name, value) in [
+        ("csrf_token", tokens.csrf),
+        ("captcha_token", tokens.captcha),
+        ("captcha_answer", CAPTCHA_ANSWER.into()),
+    ] {
         if !all.iter().any(|(k, _)| *k == name) {
             all.push((name, value));
         }

@@ -1,0 +1,66 @@
+//! Real components the tests start themselves (free port, temp dir), and the rule for when
+//! one is missing: `SKIPPED: <tool> not found` and pass, unless `CONTACT_TEST_STRICT=1`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The tool's path, or None after printing SKIPPED (a panic in strict mode).
+pub fn require(tool: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|dir| dir.join(tool)).find(|candidate| candidate.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CONTACT_TEST_STRICT").as_deref() == Ok("1") {
+            panic!("{tool} not found and CONTACT_TEST_STRICT=1");
+        }
+        println!("SKIPPED: {tool} not found");
+    }
+    found
+}
+
+/// A redis-server on a free loopback port, without persistence, killed on drop.
+pub struct RedisServer {
+    child: Option<Child>,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl RedisServer {
+    pub fn start() -> Option<RedisServer> {
+        let binary = require("redis-server")?;
+        let dir = tempfile::tempdir().unwrap();
+        let port = super::http::free_port();
+        let child = Command::new(binary)
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not listen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(RedisServer { child: Some(child), port, _dir: dir })
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

@@ -1,0 +1,128 @@
+//! With a real redis-server (started here on a free port): two instances share one rate-limit
+//! budget and one challenge store; Redis lost while running gives the documented behaviour;
+//! Redis unreachable at start stops the start.
+
+mod common;
+
+use common::tools::RedisServer;
+use common::*;
+use rocket::http::{ContentType, Status};
+use rocket::local::asynchronous::Client;
+
+async fn instance(redis_url: &str, extra: &[(&str, &str)]) -> TestApp {
+    let mut all = vec![("ratelimit.storage_url", redis_url), ("ratelimit.submit", "5/minute")];
+    all.extend_from_slice(extra);
+    app_with(&all).await
+}
+
+fn submission(tokens: &FormTokens) -> String {
+    let mut fields = valid_fields();
+    fields.push(("csrf_token", tokens.csrf.clone()));
+    fields.push(("captcha_token", tokens.captcha.clone()));
+    fields.push(("captcha_answer", CAPTCHA_ANSWER.into()));
+    encode(&fields)
+}
+
+async fn post(client: &Client, body: String) -> Status {
+    client.post("/").header(ContentType::Form).body(body).dispatch().await.status()
+}
+
+async fn verify(client: &Client, token: &str, answer: &str) -> bool {
+    let res = client
+        .post("/captcha/verify")
+        .header(ContentType::JSON)
+        .body(serde_json::json!({ "token": token, "answer": answer }).to_string())
+        .dispatch()
+        .await;
+    res.into_string().await.unwrap().contains("\"valid\":true")
+}
+
+#[rocket::async_test]
+async fn two_instances_share_the_budget() {
+    let Some(redis) = RedisServer::start() else { return };
+    let a = instance(&redis.url(), &[]).await;
+    let b = instance(&redis.url(), &[]).await;
+    for i in 0..5 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let tokens = form_tokens(&app.client, "/").await;
+        assert_eq!(post(&app.client, submission(&tokens)).await, Status::SeeOther, "submission {}", i + 1);
+    }
+    for app in [&a, &b] {
+        let tokens = form_tokens(&app.client, "/").await;
+        let res = app.client.post("/").header(ContentType::Form).body(submission(&tokens)).dispatch().await;
+        assert_eq!(res.status(), Status::TooManyRequests, "the 6th, on either instance");
+        assert!(res.headers().get_one("Retry-After").is_some());
+    }
+}
+
+#[rocket::async_test]
+async fn a_token_issued_by_one_instance_is_spent_on_the_other() {
+    let Some(redis) = RedisServer::start() else { return };
+    let a = instance(&redis.url(), &[]).await;
+    let b = instance(&redis.url(), &[]).await;
+    let from_a = form_tokens(&a.client, "/").await;
+    // B's own CSRF cookie and token, A's challenge.
+    let on_b = FormTokens { csrf: csrf_token(&b.client, "/").await, captcha: from_a.captcha.clone() };
+    assert!(verify(&b.client, &from_a.captcha, CAPTCHA_ANSWER).await, "B knows A's challenge");
+    let audio = b.client.get(format!("/captcha/{}/audio", from_a.captcha)).dispatch().await;
+    assert_eq!(audio.status(), Status::Ok, "B can speak A's challenge");
+    assert_eq!(post(&b.client, submission(&on_b)).await, Status::SeeOther);
+    assert_eq!(
+        post(&a.client, submission(&from_a)).await,
+        Status::UnprocessableEntity,
+        "spent on B, dead on A"
+    );
+}
+
+#[rocket::async_test]
+async fn wrong_answers_count_across_instances() {
+    let Some(redis) = RedisServer::start() else { return };
+    let a = instance(&redis.url(), &[]).await;
+    let b = instance(&redis.url(), &[]).await;
+    let tokens = form_tokens(&a.client, "/").await;
+    for client in [&a.client, &b.client, &a.client] {
+        assert!(!verify(client, &tokens.captcha, "wrong").await);
+    }
+    assert!(!verify(&b.client, &tokens.captcha, CAPTCHA_ANSWER).await, "dead after three wrong answers");
+}
+
+#[rocket::async_test]
+async fn redis_lost_while_running() {
+    let Some(mut redis) = RedisServer::start() else { return };
+    let app = instance(&redis.url(), &[]).await;
+    let tokens = form_tokens(&app.client, "/").await;
+    redis.kill();
+    // Rate limits fail open: pages that need only a limit keep working.
+    assert_eq!(app.client.get("/thanks").dispatch().await.status(), Status::Ok);
+    assert_eq!(app.client.get("/healthz").dispatch().await.status(), Status::Ok, "the database is fine");
+    // Challenges live in Redis: they can be neither issued nor checked, so the form says
+    // "unavailable" rather than pretending, and nothing is stored unchecked.
+    assert_eq!(app.client.get("/").dispatch().await.status(), Status::ServiceUnavailable);
+    assert_eq!(post(&app.client, submission(&tokens)).await, Status::ServiceUnavailable);
+    let count: i64 = rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions")
+        .fetch_one(
+            &rocket_db_pools::sqlx::SqlitePool::connect(&format!(
+                "sqlite://{}",
+                app.dir.path().join("contact.db").display()
+            ))
+            .await
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[rocket::async_test]
+async fn redis_unreachable_at_start_stops_the_start() {
+    if common::tools::require("redis-server").is_none() {
+        return;
+    }
+    let port = common::http::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let rocket =
+        rocket::custom(figment(&dir, &[("ratelimit.storage_url", &url)])).attach(contact_client::fairing());
+    let err = rocket.ignite().await.expect_err("no Redis, no start");
+    assert!(matches!(err.kind(), rocket::error::ErrorKind::FailedFairings(_)));
+}
