@@ -1,12 +1,14 @@
 //! What happens to a submitted form, in order: parse every field into domain values, spend
-//! the CAPTCHA challenge (always, so a token is good once), check the phone, seal the personal
-//! fields with the vault, store. The route handler only translates HTTP to this and back.
+//! the CAPTCHA challenge (always, so a token is good once), check the phone (last, so that no
+//! bot and no typo costs a NumVerify look-up), seal the personal fields with the vault, store.
+//! The route handler only translates HTTP to this and back.
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::captcha::CaptchaError;
 use crate::domain::{ContactDetails, ContactInput, FieldErrors, ParseRules};
+use crate::phone::{Details, PhoneOutcome};
 use crate::state::ContactState;
 use crate::store::{PhoneVerdict, SealedSubmission, StoreError};
 
@@ -54,7 +56,22 @@ pub async fn accept(
             return Err(IntakeError::Invalid(errors));
         }
     };
-    let sealed = seal(state, &details, PhoneVerdict::NotChecked, now);
+    let (verdict, phone) = match state.phone.check(&details.phone).await {
+        PhoneOutcome::Accepted { verdict, details } => (verdict, details),
+        PhoneOutcome::DoesNotExist => {
+            return Err(IntakeError::Invalid(FieldErrors::from([(
+                "phone",
+                "This phone number does not exist. Please check it.",
+            )])))
+        }
+        PhoneOutcome::Unchecked => {
+            return Err(IntakeError::Invalid(FieldErrors::from([(
+                "phone",
+                "This phone number could not be checked just now. Please try again in a few minutes.",
+            )])))
+        }
+    };
+    let sealed = seal(state, &details, verdict, phone, now);
     Ok(state.store.insert_submission(&sealed).await?)
 }
 
@@ -62,6 +79,7 @@ fn seal(
     state: &ContactState,
     d: &ContactDetails,
     verdict: PhoneVerdict,
+    phone: Details,
     now: OffsetDateTime,
 ) -> SealedSubmission {
     let vault = &state.vault;
@@ -73,8 +91,8 @@ fn seal(
         preferred_time: d.preferred_time.to_form_value(),
         message: vault.encrypt(d.message.as_str()),
         phone_verdict: verdict,
-        phone_country: None,
-        phone_line_type: None,
-        phone_carrier: None,
+        phone_country: phone.country,
+        phone_line_type: phone.line_type,
+        phone_carrier: phone.carrier,
     }
 }

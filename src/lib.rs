@@ -21,6 +21,7 @@ mod fairing;
 mod guards;
 mod intake;
 mod logging;
+mod phone;
 mod ratelimit;
 mod redis_conn;
 mod render;

@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
 use crate::crypto::{derive_key, Vault};
 use crate::guards::csrf::CsrfKey;
+use crate::phone::PhoneChecker;
 use crate::ratelimit::Limiter;
 use crate::redis_conn::Redis;
 use crate::render::Renderer;
@@ -23,6 +24,7 @@ pub struct ContactState {
     pub cookies: CookieNames,
     pub captchas: Captchas,
     pub limiter: Limiter,
+    pub phone: PhoneChecker,
     /// Submissions that filled the honeypot: answered like a success, never stored.
     pub honeypot_hits: AtomicU64,
 }
@@ -47,8 +49,10 @@ impl ContactState {
             derive_key(&config.secret_key, "captcha-seal"),
         );
         let test_answer = config.captcha_test_answer.as_ref().map(|a| a.expose().to_string());
-        let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock);
+        let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock.clone());
         let limiter = Limiter::new(&config.ratelimit, redis.as_ref());
+        let phone_key = derive_key(&config.secret_key, "phone-cache");
+        let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock);
         Ok(ContactState {
             config,
             vault,
@@ -58,6 +62,7 @@ impl ContactState {
             cookies,
             captchas,
             limiter,
+            phone,
             honeypot_hits: AtomicU64::new(0),
         })
     }

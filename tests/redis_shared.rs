@@ -126,3 +126,25 @@ async fn redis_unreachable_at_start_stops_the_start() {
     let err = rocket.ignite().await.expect_err("no Redis, no start");
     assert!(matches!(err.kind(), rocket::error::ErrorKind::FailedFairings(_)));
 }
+
+#[rocket::async_test]
+async fn numverify_verdicts_are_shared_through_redis() {
+    use common::fake_numverify::{FakeNumverify, Reply, VALID};
+    let Some(redis) = RedisServer::start() else { return };
+    let fake = FakeNumverify::start(|_| Reply::Json(200, VALID.into()));
+    let url = fake.url();
+    let extra = [("numverify.api_key", "k"), ("numverify.url", url.as_str())];
+    let a = instance(&redis.url(), &extra).await;
+    let b = instance(&redis.url(), &extra).await;
+    for app in [&a, &b] {
+        let tokens = form_tokens(&app.client, "/").await;
+        assert_eq!(post(&app.client, submission(&tokens)).await, Status::SeeOther);
+    }
+    assert_eq!(fake.requests().len(), 1, "B used A's look-up");
+    let mut conn = redis::Client::open(redis.url()).unwrap().get_connection().unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS").arg("*phone*").query(&mut conn).unwrap();
+    assert_eq!(keys.len(), 1);
+    assert!(!keys[0].contains("4158586273"), "keyed by a hash, never the number");
+    let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query(&mut conn).unwrap();
+    assert!((86_000..=86_400).contains(&ttl), "kept a day: {ttl}");
+}

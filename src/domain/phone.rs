@@ -33,7 +33,7 @@ impl Phone {
             ParseError::MalformedInteger(_) => "That is not a valid phone number.",
         })?;
         if !phonenumber::is_valid(&number) {
-            return Err("That is not a valid phone number.");
+            return Err(length_problem(&number).unwrap_or("That is not a valid phone number."));
         }
         Ok(Phone(number.format().mode(Mode::E164).to_string()))
     }
@@ -41,5 +41,29 @@ impl Phone {
     /// E.164, with the leading `+`.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// "Too short" or "too long" when the number's length is outside every length its country
+/// code uses; None when the length is possible and the number is invalid for another reason.
+fn length_problem(number: &phonenumber::PhoneNumber) -> Option<&'static str> {
+    let regions = phonenumber::metadata::DATABASE.by_code(&number.code().value())?;
+    // The metadata keeps lengths per number type; the general descriptor's list is often empty.
+    let lengths = regions.iter().flat_map(|m| {
+        let d = m.descriptors();
+        [Some(d.general()), d.fixed_line(), d.mobile(), d.toll_free(), d.voip()]
+            .into_iter()
+            .flatten()
+            .flat_map(|desc| desc.possible_length().iter().copied())
+    });
+    let (min, max) = lengths.fold((u16::MAX, 0), |(lo, hi), l| (lo.min(l), hi.max(l)));
+    let (min, max) = (usize::from(min), usize::from(max));
+    let digits = number.national().to_string().len();
+    if digits < min {
+        Some("That phone number is too short.")
+    } else if digits > max {
+        Some("That phone number is too long.")
+    } else {
+        None
     }
 }

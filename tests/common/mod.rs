@@ -2,7 +2,9 @@
 //! fixed test keys, and the steps of a visitor's form submission.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod fake_numverify;
 pub mod http;
+pub mod server;
 pub mod tools;
 
 use figment::Figment;

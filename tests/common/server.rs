@@ -1,0 +1,53 @@
+//! The appliance binary as a real process, for tests that talk to it over HTTP.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use super::http::{free_port, wait_for};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_contact-client");
+
+/// A server process in a directory the test owns, killed when the test ends, whatever happens.
+pub struct Server {
+    child: Child,
+    pub addr: String,
+    dir: PathBuf,
+}
+
+impl Server {
+    pub fn start(dir: &Path, env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let child = Command::new(BIN)
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("PORT", port.to_string())
+            .envs(env.iter().copied())
+            .stdout(Stdio::from(std::fs::File::create(dir.join("stdout.log")).unwrap()))
+            .stderr(Stdio::from(std::fs::File::create(dir.join("stderr.log")).unwrap()))
+            .spawn()
+            .unwrap();
+        let addr = format!("127.0.0.1:{port}");
+        let server = Server { child, addr, dir: dir.to_path_buf() };
+        assert!(wait_for(&server.addr, "/healthz", 30), "no healthz; log: {}", server.log());
+        server
+    }
+
+    pub fn log(&self) -> String {
+        let read = |f: &str| std::fs::read_to_string(self.dir.join(f)).unwrap_or_default();
+        read("stdout.log") + &read("stderr.log")
+    }
+
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.log()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
