@@ -4,6 +4,8 @@ CREATE TABLE submissions (
     created_at     TEXT    NOT NULL,
     name           TEXT    NOT NULL,
     email          TEXT    NOT NULL,
+    -- Keyed HMAC of the normalised address: finds an email exactly without decrypting.
+    email_index    TEXT    NOT NULL,
     phone          TEXT    NOT NULL,
     preferred_time TEXT    NOT NULL,
     message        TEXT    NOT NULL,
@@ -18,3 +20,4 @@ CREATE TABLE submissions (
 );
 
 CREATE INDEX submissions_by_status ON submissions (status, id);
+CREATE INDEX submissions_by_email ON submissions (email_index);

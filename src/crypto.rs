@@ -56,6 +56,20 @@ impl std::fmt::Debug for Vault {
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// A keyed HMAC of a normalised value, stored beside its ciphertext so an exact match can be
+/// found without decrypting (and without the value itself being stored).
+pub struct BlindIndex([u8; 32]);
+
+impl BlindIndex {
+    pub fn new(key: [u8; 32]) -> BlindIndex {
+        BlindIndex(key)
+    }
+
+    pub fn of(&self, normalised: &str) -> String {
+        keyed_hash(&self.0, normalised.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 /// A 32-byte key for one purpose (CSRF, sessions, blind index…), derived from `SECRET_KEY` so
 /// that one leaked derived key says nothing about the others.
 pub fn derive_key(secret_key: &Secret, purpose: &str) -> [u8; 32] {

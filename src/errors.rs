@@ -7,7 +7,7 @@ use std::io::Cursor;
 use minijinja::context;
 use rocket::http::{ContentType, Status};
 use rocket::request::Request;
-use rocket::response::{self, Responder, Response};
+use rocket::response::{self, Redirect, Responder, Response};
 use rocket::{catch, catchers, Catcher};
 
 use crate::captcha::CaptchaError;
@@ -88,6 +88,7 @@ impl<'r> Responder<'r, 'static> for WebError {
 fn explain(status: Status) -> &'static str {
     match status.code {
         400 => "The request could not be understood. Please reload the page and try again.",
+        401 => "Please sign in first.",
         403 => "The form expired or was not sent from this site. Please reload the page and try again.",
         404 => "There is nothing at this address.",
         405 => "That action is not possible here.",
@@ -107,6 +108,11 @@ pub fn json(status: Status, body: &serde_json::Value) -> response::Result<'stati
 
 /// The error page (or JSON object) for `status`; a 429 says when to come back.
 pub fn error_response(req: &Request<'_>, status: Status) -> response::Result<'static> {
+    if status == Status::Unauthorized && Wants::of(req) == Wants::Html {
+        if let Some(app) = App::of(req) {
+            return Redirect::to(app.config.base_path.join("/admin/login")).respond_to(req);
+        }
+    }
     let mut response = error_body(req, status)?;
     if status == Status::TooManyRequests {
         let RetryAfter(secs) = req.local_cache(|| RetryAfter(60));

@@ -104,6 +104,11 @@ impl Fairing for ContactClient {
         for (name, value) in SECURITY_HEADERS {
             res.set_header(Header::new(*name, *value));
         }
+        let admin = self.base.get().map(|b| b.join("/admin")).unwrap_or_default();
+        let path = req.uri().path();
+        if path == admin.as_str() || path.as_str().starts_with(&format!("{admin}/")) {
+            res.set_header(Header::new("Cache-Control", "no-store"));
+        }
     }
 
     async fn on_shutdown(&self, rocket: &Rocket<Orbit>) {

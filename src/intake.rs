@@ -87,6 +87,7 @@ fn seal(
         created_at: now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default(),
         name: vault.encrypt(d.name.as_str()),
         email: vault.encrypt(d.email.as_str()),
+        email_index: state.email_index.of(&d.email.normalized()),
         phone: vault.encrypt(d.phone.as_str()),
         preferred_time: d.preferred_time.to_form_value(),
         message: vault.encrypt(d.message.as_str()),

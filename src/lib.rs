@@ -10,6 +10,7 @@
 //! The fairing reads the `contact` section of the host's figment (`[default.contact]` in
 //! Rocket.toml) and mounts the form, CAPTCHA, health check and admin under `base_path`.
 
+pub mod admin;
 mod assets;
 mod captcha;
 pub mod clock;

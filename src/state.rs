@@ -4,10 +4,11 @@
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, RwLock};
 
+use crate::admin::AdminAuth;
 use crate::captcha::Captchas;
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
-use crate::crypto::{derive_key, Vault};
+use crate::crypto::{derive_key, BlindIndex, Vault};
 use crate::guards::csrf::CsrfKey;
 use crate::phone::PhoneChecker;
 use crate::ratelimit::Limiter;
@@ -17,7 +18,10 @@ use crate::store::Store;
 
 pub struct ContactState {
     pub config: Config,
+    pub clock: Clock,
     pub vault: Vault,
+    pub email_index: BlindIndex,
+    pub admin: AdminAuth,
     pub store: Store,
     pub render: Renderer,
     pub csrf: CsrfKey,
@@ -52,10 +56,15 @@ impl ContactState {
         let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock.clone());
         let limiter = Limiter::new(&config.ratelimit, redis.as_ref());
         let phone_key = derive_key(&config.secret_key, "phone-cache");
-        let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock);
+        let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock.clone());
+        let email_index = BlindIndex::new(derive_key(&config.secret_key, "email-index"));
+        let admin = AdminAuth::new(&config);
         Ok(ContactState {
             config,
+            clock,
             vault,
+            email_index,
+            admin,
             store,
             render,
             csrf,
@@ -76,6 +85,7 @@ impl ContactState {
 /// `/contact`) never read each other's cookies.
 pub struct CookieNames {
     pub csrf: String,
+    pub admin: String,
 }
 
 impl CookieNames {
@@ -93,7 +103,7 @@ impl CookieNames {
                 format!("cc_{what}_{suffix}")
             }
         };
-        CookieNames { csrf: name("csrf") }
+        CookieNames { csrf: name("csrf"), admin: name("admin") }
     }
 }
 

@@ -207,7 +207,7 @@ impl Config {
         check_totp_secret(totp_secret.expose()).map_err(|p| ConfigError::invalid("totp_secret", p))?;
         let admin_password_hash = s.secret("admin_password_hash")?;
         if let Some(hash) = &admin_password_hash {
-            if !hash.expose().starts_with("$argon2id$") {
+            if !crate::admin::is_argon2id(hash.expose()) {
                 return Err(ConfigError::invalid(
                     "admin_password_hash",
                     "must be an argon2id PHC string ($argon2id$…)",

@@ -5,6 +5,7 @@ mod message;
 mod name;
 mod phone;
 mod preferred_time;
+mod status;
 mod submission;
 mod text;
 
@@ -13,4 +14,5 @@ pub use message::Message;
 pub use name::Name;
 pub use phone::Phone;
 pub use preferred_time::PreferredTime;
+pub use status::Status;
 pub use submission::{ContactDetails, ContactInput, FieldErrors, ParseRules, FIELDS};

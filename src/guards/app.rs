@@ -19,6 +19,13 @@ impl App {
     }
 }
 
+impl App {
+    /// The instance itself, to move into work done off the request (the blocking pool).
+    pub fn shared(&self) -> Arc<ContactState> {
+        self.0.clone()
+    }
+}
+
 impl Deref for App {
     type Target = ContactState;
 

@@ -8,8 +8,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 
 use super::App;
 
-/// The client's address, reduced to what one party controls: an IPv4 address, or the /64
-/// network of an IPv6 address (one host usually has a whole /64).
+/// The client's address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClientIp(pub IpAddr);
 
@@ -22,7 +21,13 @@ impl ClientIp {
             .and_then(|last| last.trim().parse::<IpAddr>().ok());
         let ip =
             from_header.or_else(|| req.remote().map(|addr| addr.ip())).unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        ClientIp(normalise(ip))
+        ClientIp(ip)
+    }
+
+    /// What a rate limit counts: an IPv4 address, or the /64 network of an IPv6 address (one
+    /// host usually has a whole /64 to pick from).
+    pub fn limit_key(self) -> IpAddr {
+        normalise(self.0)
     }
 }
 

@@ -97,3 +97,16 @@ pub fn secure_cookies(req: &Request<'_>, app: &App) -> bool {
     };
     !matches!(name, "localhost" | "127.0.0.1" | "::1")
 }
+
+/// Whether cookies set by this response should be `Secure` (see [`secure_cookies`]).
+pub struct SecureCookies(pub bool);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for SecureCookies {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let app = rocket::outcome::try_outcome!(req.guard::<App>().await);
+        Outcome::Success(SecureCookies(secure_cookies(req, &app)))
+    }
+}

@@ -28,6 +28,7 @@ budgets! {
     SubmitBudget => Submit,
     CaptchaBudget => Captcha,
     VerifyBudget => Verify,
+    LoginBudget => Login,
     DefaultBudget => Default,
 }
 

@@ -45,7 +45,7 @@ impl MemoryLimits {
                 limiter.shrink_to_fit();
             }
         }
-        match limiter.check_key(&ip.0) {
+        match limiter.check_key(&ip.limit_key()) {
             Ok(()) => Verdict::Allowed,
             Err(not_until) => Verdict::Limited { retry_after: not_until.wait_time_from(self.clock.now()) },
         }

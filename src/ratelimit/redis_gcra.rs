@@ -44,7 +44,7 @@ impl RedisLimits {
         };
         let period_ms = rate.period.as_millis() as u64;
         let interval_ms = (period_ms / u64::from(rate.count.max(1))).max(1);
-        let key = self.redis.key(&format!("rl:{}:{}", kind.name(), ip.0));
+        let key = self.redis.key(&format!("rl:{}:{}", kind.name(), ip.limit_key()));
         let wait_ms: u64 =
             self.script.key(key).arg(interval_ms).arg(period_ms).invoke_async(&mut self.redis.conn()).await?;
         Ok(if wait_ms == 0 {

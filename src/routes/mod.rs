@@ -1,6 +1,7 @@
 //! Route handlers, grouped by area. Handlers stay thin: guards admit the request, services do
 //! the work, `errors` answers failures.
 
+mod admin;
 mod captcha;
 mod health;
 mod public;
@@ -10,6 +11,7 @@ use rocket::Route;
 
 pub fn routes() -> Vec<Route> {
     let mut all = public::routes();
+    all.extend(admin::routes());
     all.extend(captcha::routes());
     all.extend(health::routes());
     all.extend(static_files::routes());

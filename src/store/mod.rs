@@ -2,7 +2,12 @@
 //! host that uses rocket_db_pools shares one sqlx). The store only ever sees sealed values:
 //! personal fields arrive here as Fernet tokens.
 
+mod admin;
 mod migrations;
+mod submissions;
+
+pub use admin::AuditRow;
+pub use submissions::{Filter, NoteRow, SubmissionRow, TokenColumn};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -48,6 +53,7 @@ pub struct SealedSubmission {
     pub created_at: String,
     pub name: String,
     pub email: String,
+    pub email_index: String,
     pub phone: String,
     pub preferred_time: String,
     pub message: String,
@@ -77,6 +83,8 @@ impl Store {
             // the WAL); only a power cut can lose the last commits.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Deleted rows (erasure requests) are overwritten, not left in free pages.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -103,29 +111,6 @@ impl Store {
         }
     }
 
-    /// Refused when the file is gone: a visitor is never thanked for a row written nowhere.
-    pub async fn insert_submission(&self, s: &SealedSubmission) -> Result<i64, StoreError> {
-        self.ensure_file()?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO submissions (created_at, name, email, phone, preferred_time, message,
-                 phone_verdict, phone_country, phone_line_type, phone_carrier)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&s.created_at)
-        .bind(&s.name)
-        .bind(&s.email)
-        .bind(&s.phone)
-        .bind(&s.preferred_time)
-        .bind(&s.message)
-        .bind(s.phone_verdict.as_str())
-        .bind(&s.phone_country)
-        .bind(&s.phone_line_type)
-        .bind(&s.phone_carrier)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
-    }
-
     /// The newest submission's id (0 when there is none).
     pub async fn last_id(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM submissions").fetch_one(&self.pool).await?)
@@ -133,5 +118,13 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// A consistent copy of the live database in a new file (`VACUUM INTO`).
+    pub async fn backup(&self, to: &Path) -> Result<(), StoreError> {
+        let target =
+            to.to_str().ok_or_else(|| StoreError::Migration("the backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.pool).await?;
+        Ok(())
     }
 }

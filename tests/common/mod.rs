@@ -144,3 +144,46 @@ pub fn with(
     fields.push((name, value.to_string()));
     fields
 }
+
+/// RFC 6238 (HMAC-SHA-1, 6 digits, 30 s steps), written here from the RFC so that the server's
+/// implementation is checked against an independent one.
+pub fn totp_code(secret_base32: &str, unix_secs: u64) -> String {
+    use hmac::{Hmac, Mac};
+    let key = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret_base32).unwrap();
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).unwrap();
+    mac.update(&(unix_secs / 30).to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = (digest[19] & 0x0f) as usize;
+    let bin = u32::from_be_bytes(digest[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff;
+    format!("{:06}", bin % 1_000_000)
+}
+
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// POSTs a sign-in with `code` (and `password` when given); returns the response.
+pub async fn try_sign_in<'c>(client: &'c Client, code: &str, password: Option<&str>) -> LocalResponse<'c> {
+    let token =
+        input_value(&client.get("/admin/login").dispatch().await.into_string().await.unwrap(), "csrf_token")
+            .expect("the sign-in form has a csrf_token");
+    let mut fields = vec![("csrf_token", token), ("code", code.to_string())];
+    if let Some(password) = password {
+        fields.push(("password", password.to_string()));
+    }
+    client.post("/admin/login").header(ContentType::Form).body(encode(&fields)).dispatch().await
+}
+
+/// Signs in with the current code.
+pub async fn sign_in(client: &Client) {
+    let res = try_sign_in(client, &totp_code(TOTP_SECRET, unix_now()), None).await;
+    assert_eq!(res.status(), Status::SeeOther, "signed in");
+}
+
+/// POSTs an admin form (with this client's CSRF token) to `path`.
+pub async fn admin_post<'c>(client: &'c Client, path: &str, fields: &[(&str, &str)]) -> LocalResponse<'c> {
+    let token = csrf_token(client, "/").await;
+    let mut all = vec![("csrf_token", token)];
+    all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+    client.post(path.to_string()).header(ContentType::Form).body(encode(&all)).dispatch().await
+}

@@ -1,0 +1,59 @@
+//! The dashboard's list: newest first, 25 a page, filtered by status and searched. An email
+//! is found exactly through its blind index; a name or phone by substring, which means
+//! decrypting those two fields of every candidate row (on the blocking pool).
+
+use std::sync::Arc;
+
+use super::view::SubmissionView;
+use crate::domain::{Email, Status};
+use crate::state::ContactState;
+use crate::store::{Filter, StoreError};
+
+pub const PAGE_SIZE: u32 = 25;
+
+pub struct Listing {
+    pub items: Vec<SubmissionView>,
+    pub total: i64,
+}
+
+pub async fn list(
+    state: Arc<ContactState>,
+    q: &str,
+    status: Option<Status>,
+    page: u32,
+) -> Result<Listing, StoreError> {
+    let q = q.trim();
+    let offset = page.saturating_sub(1).saturating_mul(PAGE_SIZE);
+    let status = status.map(Status::as_str);
+    if q.is_empty() || q.contains('@') {
+        let email_index = match q {
+            "" => None,
+            // Something that is not an address matches no address.
+            q => Some(Email::parse(q).map(|e| state.email_index.of(&e.normalized())).unwrap_or_default()),
+        };
+        let (rows, total) = state.store.list(&Filter { status, email_index }, PAGE_SIZE, offset).await?;
+        let items = rows.into_iter().map(|r| SubmissionView::open(r, &state.vault)).collect();
+        return Ok(Listing { items, total });
+    }
+    let candidates = state.store.search_candidates(status).await?;
+    let needle = q.to_lowercase();
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let searcher = state.clone();
+    let matches: Vec<i64> = rocket::tokio::task::spawn_blocking(move || {
+        candidates
+            .into_iter()
+            .filter(|(_, name, phone)| {
+                let name_hit = searcher.vault.decrypt(name).is_ok_and(|n| n.to_lowercase().contains(&needle));
+                name_hit
+                    || (digits.len() >= 3 && searcher.vault.decrypt(phone).is_ok_and(|p| p.contains(&digits)))
+            })
+            .map(|(id, _, _)| id)
+            .collect()
+    })
+    .await
+    .unwrap_or_default();
+    let page_ids: Vec<i64> = matches.iter().skip(offset as usize).take(PAGE_SIZE as usize).copied().collect();
+    let rows = state.store.by_ids(&page_ids).await?;
+    let items = rows.into_iter().map(|r| SubmissionView::open(r, &state.vault)).collect();
+    Ok(Listing { items, total: matches.len() as i64 })
+}

@@ -1,0 +1,68 @@
+//! The admin: who may sign in (a TOTP code, and a password when one is configured), their
+//! server-side sessions, and what they see (decrypted views, search, exports).
+
+pub mod export;
+pub mod listing;
+pub mod session;
+pub mod view;
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use totp_rs::{Builder, Totp};
+
+use crate::config::{decode_base32, Config};
+
+pub struct AdminAuth {
+    totp: Totp,
+    password_hash: Option<String>,
+}
+
+impl AdminAuth {
+    pub fn new(config: &Config) -> AdminAuth {
+        let secret = decode_base32(config.totp_secret.expose()).unwrap_or_default();
+        // RFC 6238 defaults: SHA-1, 6 digits, 30 s; one step of drift either way. Secrets of 80
+        // bits (common in authenticator apps) are accepted, hence "non-compliant" (RFC 4226
+        // only recommends 128).
+        let totp = Builder::new().with_secret(secret).with_skew(1).build_noncompliant();
+        AdminAuth { totp, password_hash: config.admin_password_hash.as_ref().map(|h| h.expose().to_string()) }
+    }
+
+    pub fn requires_password(&self) -> bool {
+        self.password_hash.is_some()
+    }
+
+    /// The time step a code belongs to (now, or one step either side), if it is right.
+    pub fn code_step(&self, code: &str, unix_secs: u64) -> Option<u64> {
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        self.totp.check(&code, unix_secs)
+    }
+
+    /// Whether the password is right (true when none is configured). Argon2 is slow on
+    /// purpose: it runs on the blocking pool.
+    pub async fn password_ok(&self, password: &str) -> bool {
+        let Some(hash) = self.password_hash.clone() else {
+            return true;
+        };
+        let password = password.to_string();
+        rocket::tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&hash)
+                .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        })
+        .await
+        .unwrap_or(false)
+    }
+}
+
+/// An argon2id PHC string for `ADMIN_PASSWORD_HASH`.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+/// Whether `hash` is an argon2id PHC string (checked at start).
+pub fn is_argon2id(hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| h.algorithm.as_str() == "argon2id")
+}

@@ -1,0 +1,60 @@
+//! Stored rows opened for the admin's eyes: every sealed field decrypted.
+
+use serde::Serialize;
+
+use crate::crypto::Vault;
+use crate::store::{NoteRow, SubmissionRow};
+
+/// Shown instead of a value no configured key can decrypt (a removed key, a damaged row).
+const UNREADABLE: &str = "(cannot be decrypted with the configured keys)";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionView {
+    pub id: i64,
+    pub created_at: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub preferred_time: String,
+    pub message: String,
+    pub status: String,
+    pub phone_verdict: String,
+    pub phone_country: Option<String>,
+    pub phone_line_type: Option<String>,
+    pub phone_carrier: Option<String>,
+}
+
+fn open(vault: &Vault, token: &str) -> String {
+    vault.decrypt(token).unwrap_or_else(|_| UNREADABLE.to_string())
+}
+
+impl SubmissionView {
+    pub fn open(row: SubmissionRow, vault: &Vault) -> SubmissionView {
+        SubmissionView {
+            name: open(vault, &row.name),
+            email: open(vault, &row.email),
+            phone: open(vault, &row.phone),
+            message: open(vault, &row.message),
+            id: row.id,
+            created_at: row.created_at,
+            preferred_time: row.preferred_time,
+            status: row.status,
+            phone_verdict: row.phone_verdict,
+            phone_country: row.phone_country,
+            phone_line_type: row.phone_line_type,
+            phone_carrier: row.phone_carrier,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    pub created_at: String,
+    pub body: String,
+}
+
+impl NoteView {
+    pub fn open(row: NoteRow, vault: &Vault) -> NoteView {
+        NoteView { body: open(vault, &row.body), created_at: row.created_at }
+    }
+}

@@ -1,0 +1,272 @@
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use minijinja::context;
+use rocket::http::{ContentType, CookieJar, Header, Status};
+use rocket::request::Request;
+use rocket::response::content::RawHtml;
+use rocket::response::{self, Redirect, Responder, Response};
+use rocket::{get, post, routes, Route};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::admin::export;
+use crate::admin::listing::{self, PAGE_SIZE};
+use crate::admin::session::{self, AdminSession};
+use crate::admin::view::{NoteView, SubmissionView};
+use crate::domain::{FieldErrors, Message, Status as TriageStatus};
+use crate::errors::WebError;
+use crate::guards::client_ip::ClientIp;
+use crate::guards::csrf::SecureCookies;
+use crate::guards::limited::{DefaultBudget, LoginBudget};
+use crate::guards::{App, CheckedForm, CsrfToken, Limited};
+
+pub fn routes() -> Vec<Route> {
+    routes![login_page, login, logout, dashboard, detail, add_note, set_status, delete, export_csv, audit_log]
+}
+
+fn now_text(app: &App) -> String {
+    let now = OffsetDateTime::from_unix_timestamp((app.clock.now_ms() / 1000) as i64)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    now.format(&Rfc3339).unwrap_or_default()
+}
+
+async fn audit(app: &App, action: &str, ip: ClientIp, submission: Option<i64>) -> Result<(), WebError> {
+    Ok(app.store.audit(&now_text(app), action, &ip.0.to_string(), submission).await?)
+}
+
+fn login_form(app: &App, csrf: &CsrfToken, error: Option<&str>) -> Result<String, WebError> {
+    Ok(app.render.render(
+        "contact/admin_login.html",
+        context! { csrf_token => &csrf.0, error, needs_password => app.admin.requires_password() },
+    )?)
+}
+
+#[get("/admin/login")]
+fn login_page(
+    app: App,
+    csrf: CsrfToken,
+    _limit: Limited<DefaultBudget>,
+) -> Result<RawHtml<String>, WebError> {
+    Ok(RawHtml(login_form(&app, &csrf, None)?))
+}
+
+/// Right code (and password, when one is set): a new session. Wrong: 401 and one message that
+/// does not say which part was wrong. Every try counts against the sign-in limit.
+#[post("/admin/login", data = "<form>")]
+async fn login(
+    app: App,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    secure: SecureCookies,
+    cookies: &CookieJar<'_>,
+    _limit: Limited<LoginBudget>,
+    form: CheckedForm,
+) -> Result<Result<Redirect, (Status, RawHtml<String>)>, WebError> {
+    let fields = form.0;
+    let password_ok = app.admin.password_ok(fields.text("password")).await;
+    let step = app.admin.code_step(fields.text("code"), app.clock.now_ms() / 1000);
+    let accepted = match (password_ok, step) {
+        (true, Some(step)) => app.store.accept_totp_step(step as i64).await?,
+        _ => false,
+    };
+    if !accepted {
+        audit(&app, "sign_in_failed", ip, None).await?;
+        let message = "That did not work. Check the code from your authenticator app and try again.";
+        return Ok(Err((Status::Unauthorized, RawHtml(login_form(&app, &csrf, Some(message))?))));
+    }
+    session::start(cookies, &app, secure).await?;
+    audit(&app, "sign_in", ip, None).await?;
+    Ok(Ok(Redirect::to(app.config.base_path.join("/admin"))))
+}
+
+#[post("/admin/logout", data = "<_form>")]
+async fn logout(app: App, cookies: &CookieJar<'_>, _form: CheckedForm) -> Result<Redirect, WebError> {
+    session::end(cookies, &app).await?;
+    Ok(Redirect::to(app.config.base_path.join("/admin/login")))
+}
+
+#[get("/admin?<q>&<status>&<page>")]
+async fn dashboard(
+    app: App,
+    _admin: AdminSession,
+    csrf: CsrfToken,
+    _limit: Limited<DefaultBudget>,
+    q: Option<&str>,
+    status: Option<&str>,
+    page: Option<&str>,
+) -> Result<RawHtml<String>, WebError> {
+    let q = q.unwrap_or_default().trim();
+    let status = status.and_then(TriageStatus::parse);
+    let page = page.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p > 0).unwrap_or(1);
+    let listing = listing::list(app.shared(), q, status, page).await?;
+    let counts: BTreeMap<String, i64> = app.store.status_counts().await?.into_iter().collect();
+    let all: i64 = counts.values().sum();
+    let pages = ((listing.total + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE)).max(1);
+    let statuses: Vec<&str> = TriageStatus::ALL.iter().map(|s| s.as_str()).collect();
+    Ok(RawHtml(app.render.render(
+        "contact/admin_list.html",
+        context! {
+            items => listing.items,
+            total => listing.total,
+            counts, all, statuses, q,
+            status => status.map(TriageStatus::as_str),
+            page, pages,
+            section => "list",
+            csrf_token => &csrf.0,
+        },
+    )?))
+}
+
+/// The detail page, with `errors` beside the forms that caused them.
+async fn detail_page(
+    app: &App,
+    id: i64,
+    csrf: &CsrfToken,
+    errors: &FieldErrors,
+) -> Result<Option<String>, WebError> {
+    let Some(row) = app.store.get(id).await? else {
+        return Ok(None);
+    };
+    let item = SubmissionView::open(row, &app.vault);
+    let notes: Vec<NoteView> =
+        app.store.notes(id).await?.into_iter().map(|n| NoteView::open(n, &app.vault)).collect();
+    let statuses: Vec<&str> = TriageStatus::ALL.iter().map(|s| s.as_str()).collect();
+    Ok(Some(app.render.render(
+        "contact/admin_detail.html",
+        context! { item, notes, statuses, errors, section => "list", csrf_token => &csrf.0 },
+    )?))
+}
+
+#[get("/admin/submissions/<id>")]
+async fn detail(
+    app: App,
+    _admin: AdminSession,
+    ip: ClientIp,
+    csrf: CsrfToken,
+    _limit: Limited<DefaultBudget>,
+    id: i64,
+) -> Result<Option<RawHtml<String>>, WebError> {
+    let page = detail_page(&app, id, &csrf, &FieldErrors::new()).await?;
+    if page.is_some() {
+        audit(&app, "view", ip, Some(id)).await?;
+    }
+    Ok(page.map(RawHtml))
+}
+
+/// 422 with the detail page showing `field`'s error.
+async fn refused(
+    app: &App,
+    id: i64,
+    csrf: &CsrfToken,
+    field: &'static str,
+    message: &'static str,
+) -> WebError {
+    let errors = FieldErrors::from([(field, message)]);
+    match detail_page(app, id, csrf, &errors).await {
+        Ok(page) => WebError::Invalid { errors, page },
+        Err(e) => e,
+    }
+}
+
+#[post("/admin/submissions/<id>/notes", data = "<form>")]
+async fn add_note(
+    app: App,
+    _admin: AdminSession,
+    ip: ClientIp,
+    csrf: CsrfToken,
+    id: i64,
+    form: CheckedForm,
+) -> Result<Option<Redirect>, WebError> {
+    let body = match Message::parse(form.0.text("body")) {
+        Ok(body) if !body.as_str().is_empty() => body,
+        Ok(_) => return Err(refused(&app, id, &csrf, "body", "Write something first.").await),
+        Err(message) => return Err(refused(&app, id, &csrf, "body", message).await),
+    };
+    if !app.store.add_note(id, &now_text(&app), &app.vault.encrypt(body.as_str())).await? {
+        return Ok(None);
+    }
+    audit(&app, "note", ip, Some(id)).await?;
+    Ok(Some(Redirect::to(app.config.base_path.join(&format!("/admin/submissions/{id}")))))
+}
+
+#[post("/admin/submissions/<id>/status", data = "<form>")]
+async fn set_status(
+    app: App,
+    _admin: AdminSession,
+    ip: ClientIp,
+    csrf: CsrfToken,
+    id: i64,
+    form: CheckedForm,
+) -> Result<Option<Redirect>, WebError> {
+    let Some(status) = TriageStatus::parse(form.0.text("status")) else {
+        return Err(refused(&app, id, &csrf, "status", "Pick one of new, contacted, closed or spam.").await);
+    };
+    if !app.store.set_status(id, status.as_str()).await? {
+        return Ok(None);
+    }
+    audit(&app, "status", ip, Some(id)).await?;
+    Ok(Some(Redirect::to(app.config.base_path.join(&format!("/admin/submissions/{id}")))))
+}
+
+#[post("/admin/submissions/<id>/delete", data = "<_form>")]
+async fn delete(
+    app: App,
+    _admin: AdminSession,
+    ip: ClientIp,
+    id: i64,
+    _form: CheckedForm,
+) -> Result<Option<Redirect>, WebError> {
+    if !app.store.delete(id).await? {
+        return Ok(None);
+    }
+    audit(&app, "delete", ip, Some(id)).await?;
+    Ok(Some(Redirect::to(app.config.base_path.join("/admin"))))
+}
+
+#[get("/admin/export.csv")]
+async fn export_csv(
+    app: App,
+    _admin: AdminSession,
+    ip: ClientIp,
+    _limit: Limited<DefaultBudget>,
+) -> Result<Csv, WebError> {
+    let items: Vec<SubmissionView> =
+        app.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &app.vault)).collect();
+    audit(&app, "export", ip, None).await?;
+    Ok(Csv(export::csv(&items)))
+}
+
+struct Csv(String);
+
+impl<'r> Responder<'r, 'static> for Csv {
+    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
+        Response::build()
+            .header(ContentType::new("text", "csv").with_params(("charset", "utf-8")))
+            .header(Header::new("Content-Disposition", "attachment; filename=\"submissions.csv\""))
+            .sized_body(self.0.len(), Cursor::new(self.0))
+            .ok()
+    }
+}
+
+#[get("/admin/audit?<page>")]
+async fn audit_log(
+    app: App,
+    _admin: AdminSession,
+    csrf: CsrfToken,
+    _limit: Limited<DefaultBudget>,
+    page: Option<&str>,
+) -> Result<RawHtml<String>, WebError> {
+    const PER_PAGE: u32 = 50;
+    let page = page.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p > 0).unwrap_or(1);
+    let (rows, total) = app.store.audit_page(PER_PAGE, (page - 1).saturating_mul(PER_PAGE)).await?;
+    let entries: Vec<_> = rows
+        .into_iter()
+        .map(|r| context! { at => r.at, action => r.action, ip => r.ip, submission_id => r.submission_id })
+        .collect();
+    let pages = ((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).max(1);
+    Ok(RawHtml(app.render.render(
+        "contact/admin_audit.html",
+        context! { entries, page, pages, total, section => "audit", csrf_token => &csrf.0 },
+    )?))
+}

@@ -1,0 +1,109 @@
+//! The admin's tables: server-side sessions, the last accepted TOTP step, the audit log.
+
+use rocket_db_pools::sqlx::{self, Row};
+
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub at: String,
+    pub action: String,
+    pub ip: String,
+    pub submission_id: Option<i64>,
+}
+
+impl Store {
+    pub async fn create_session(&self, id_hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO admin_sessions (id_hash, created_at, last_seen) VALUES (?, ?, ?)")
+            .bind(id_hash)
+            .bind(now)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the session exists and is within both timeouts; if so it counts as seen now
+    /// (written at most every `touch_every` seconds, so busy pages don't write on every request).
+    /// Expired sessions are deleted.
+    pub async fn touch_session(
+        &self,
+        id_hash: &str,
+        now: i64,
+        idle: i64,
+        absolute: i64,
+        touch_every: i64,
+    ) -> Result<bool, StoreError> {
+        sqlx::query("DELETE FROM admin_sessions WHERE last_seen <= ? OR created_at <= ?")
+            .bind(now - idle)
+            .bind(now - absolute)
+            .execute(&self.pool)
+            .await?;
+        let last_seen: Option<i64> =
+            sqlx::query_scalar("SELECT last_seen FROM admin_sessions WHERE id_hash = ?")
+                .bind(id_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        match last_seen {
+            None => Ok(false),
+            Some(seen) => {
+                if now - seen >= touch_every {
+                    sqlx::query("UPDATE admin_sessions SET last_seen = ? WHERE id_hash = ?")
+                        .bind(now)
+                        .bind(id_hash)
+                        .execute(&self.pool)
+                        .await?;
+                }
+                Ok(true)
+            }
+        }
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM admin_sessions WHERE id_hash = ?").bind(id_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Accepts a TOTP time step only if it is later than every step accepted before: one atomic
+    /// statement, so two racing sign-ins with one code can't both pass.
+    pub async fn accept_totp_step(&self, step: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE totp_state SET last_step = ?1 WHERE id = 1 AND last_step < ?1")
+            .bind(step)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn audit(
+        &self,
+        at: &str,
+        action: &str,
+        ip: &str,
+        submission_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit (at, action, ip, submission_id) VALUES (?, ?, ?, ?)")
+            .bind(at)
+            .bind(action)
+            .bind(ip)
+            .bind(submission_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A page of the audit log, newest first, and its total length.
+    pub async fn audit_page(&self, limit: u32, offset: u32) -> Result<(Vec<AuditRow>, i64), StoreError> {
+        let rows =
+            sqlx::query("SELECT at, action, ip, submission_id FROM audit ORDER BY id DESC LIMIT ? OFFSET ?")
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+        let total = sqlx::query_scalar("SELECT count(*) FROM audit").fetch_one(&self.pool).await?;
+        let rows = rows
+            .iter()
+            .map(|r| AuditRow { at: r.get(0), action: r.get(1), ip: r.get(2), submission_id: r.get(3) })
+            .collect();
+        Ok((rows, total))
+    }
+}

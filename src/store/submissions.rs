@@ -1,0 +1,271 @@
+//! Submissions and their notes. Personal columns arrive and leave as Fernet tokens.
+
+use rocket_db_pools::sqlx::{self, sqlite::SqliteRow, Row};
+
+use super::{SealedSubmission, Store, StoreError};
+
+/// A stored submission as it is in the database (personal fields still sealed).
+#[derive(Debug, Clone)]
+pub struct SubmissionRow {
+    pub id: i64,
+    pub created_at: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub preferred_time: String,
+    pub message: String,
+    pub status: String,
+    pub phone_verdict: String,
+    pub phone_country: Option<String>,
+    pub phone_line_type: Option<String>,
+    pub phone_carrier: Option<String>,
+}
+
+impl SubmissionRow {
+    fn from_row(row: &SqliteRow) -> SubmissionRow {
+        SubmissionRow {
+            id: row.get("id"),
+            created_at: row.get("created_at"),
+            name: row.get("name"),
+            email: row.get("email"),
+            phone: row.get("phone"),
+            preferred_time: row.get("preferred_time"),
+            message: row.get("message"),
+            status: row.get("status"),
+            phone_verdict: row.get("phone_verdict"),
+            phone_country: row.get("phone_country"),
+            phone_line_type: row.get("phone_line_type"),
+            phone_carrier: row.get("phone_carrier"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NoteRow {
+    pub id: i64,
+    pub created_at: String,
+    pub body: String,
+}
+
+/// Which submissions a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<&'static str>,
+    /// Only the submission(s) with this email blind index.
+    pub email_index: Option<String>,
+}
+
+/// Every sealed column, for re-encryption.
+#[derive(Debug, Clone, Copy)]
+pub enum TokenColumn {
+    Name,
+    Email,
+    Phone,
+    Message,
+    NoteBody,
+}
+
+const COLUMNS: &str = "id, created_at, name, email, phone, preferred_time, message, status, \
+                       phone_verdict, phone_country, phone_line_type, phone_carrier";
+
+impl Store {
+    /// Refused when the file is gone: a visitor is never thanked for a row written nowhere.
+    pub async fn insert_submission(&self, s: &SealedSubmission) -> Result<i64, StoreError> {
+        self.ensure_file()?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO submissions (created_at, name, email, email_index, phone, preferred_time, message,
+                 phone_verdict, phone_country, phone_line_type, phone_carrier)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&s.created_at)
+        .bind(&s.name)
+        .bind(&s.email)
+        .bind(&s.email_index)
+        .bind(&s.phone)
+        .bind(&s.preferred_time)
+        .bind(&s.message)
+        .bind(s.phone_verdict.as_str())
+        .bind(&s.phone_country)
+        .bind(&s.phone_line_type)
+        .bind(&s.phone_carrier)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// One page, newest first, and how many match in all.
+    pub async fn list(
+        &self,
+        filter: &Filter,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<SubmissionRow>, i64), StoreError> {
+        let condition = "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR email_index = ?2)";
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM submissions WHERE {condition} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
+        ))
+        .bind(filter.status)
+        .bind(&filter.email_index)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total = sqlx::query_scalar(&format!("SELECT count(*) FROM submissions WHERE {condition}"))
+            .bind(filter.status)
+            .bind(&filter.email_index)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((rows.iter().map(SubmissionRow::from_row).collect(), total))
+    }
+
+    /// `(id, name token, phone token)` of every submission with the status, newest first: what a
+    /// substring search has to decrypt.
+    pub async fn search_candidates(
+        &self,
+        status: Option<&str>,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, phone FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC",
+        )
+        .bind(status)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
+    /// The submissions with these ids, newest first.
+    pub async fn by_ids(&self, ids: &[i64]) -> Result<Vec<SubmissionRow>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let json = serde_json::to_string(ids).unwrap_or_default();
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM submissions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC"
+        ))
+        .bind(json)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(SubmissionRow::from_row).collect())
+    }
+
+    /// How many submissions have each status.
+    pub async fn status_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT status, count(*) FROM submissions GROUP BY status")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Option<SubmissionRow>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM submissions WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(SubmissionRow::from_row))
+    }
+
+    /// Every submission, oldest first (exports).
+    pub async fn all(&self) -> Result<Vec<SubmissionRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM submissions ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(SubmissionRow::from_row).collect())
+    }
+
+    pub async fn notes(&self, submission_id: i64) -> Result<Vec<NoteRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, created_at, body FROM notes WHERE submission_id = ? ORDER BY id")
+            .bind(submission_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| NoteRow { id: r.get(0), created_at: r.get(1), body: r.get(2) }).collect())
+    }
+
+    /// False when the submission does not exist.
+    pub async fn add_note(
+        &self,
+        submission_id: i64,
+        created_at: &str,
+        body: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO notes (submission_id, created_at, body) SELECT id, ?, ? FROM submissions WHERE id = ?",
+        )
+        .bind(created_at)
+        .bind(body)
+        .bind(submission_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// False when the submission does not exist.
+    pub async fn set_status(&self, id: i64, status: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE submissions SET status = ? WHERE id = ?")
+            .bind(status)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes the submission and (by cascade) its notes; false when it did not exist.
+    pub async fn delete(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM submissions WHERE id = ?").bind(id).execute(&self.pool).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Rewrites every sealed value through `reseal` (and the email index through `index`) in
+    /// one transaction: all or nothing. Returns how many values were rewritten.
+    pub async fn reseal_all<E>(
+        &self,
+        reseal: impl Fn(TokenColumn, &str) -> Result<String, E>,
+        index: impl Fn(&str) -> Result<String, E>,
+    ) -> Result<Result<u64, E>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query("SELECT id, name, email, phone, message FROM submissions")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut count = 0;
+        for row in &rows {
+            let id: i64 = row.get(0);
+            let sealed = (|| {
+                Ok((
+                    reseal(TokenColumn::Name, row.get(1))?,
+                    reseal(TokenColumn::Email, row.get(2))?,
+                    index(row.get(2))?,
+                    reseal(TokenColumn::Phone, row.get(3))?,
+                    reseal(TokenColumn::Message, row.get(4))?,
+                ))
+            })();
+            let (name, email, email_index, phone, message) = match sealed {
+                Ok(values) => values,
+                Err(e) => return Ok(Err(e)),
+            };
+            sqlx::query("UPDATE submissions SET name = ?, email = ?, email_index = ?, phone = ?, message = ? WHERE id = ?")
+                .bind(name)
+                .bind(email)
+                .bind(email_index)
+                .bind(phone)
+                .bind(message)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            count += 4;
+        }
+        let notes = sqlx::query("SELECT id, body FROM notes").fetch_all(&mut *tx).await?;
+        for note in &notes {
+            let body = match reseal(TokenColumn::NoteBody, note.get(1)) {
+                Ok(body) => body,
+                Err(e) => return Ok(Err(e)),
+            };
+            sqlx::query("UPDATE notes SET body = ? WHERE id = ?")
+                .bind(body)
+                .bind(note.get::<i64, _>(0))
+                .execute(&mut *tx)
+                .await?;
+            count += 1;
+        }
+        tx.commit().await?;
+        Ok(Ok(count))
+    }
+}
