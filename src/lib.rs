@@ -22,6 +22,7 @@ mod fairing;
 mod guards;
 mod intake;
 mod logging;
+pub mod maintenance;
 mod phone;
 mod ratelimit;
 mod redis_conn;

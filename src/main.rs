@@ -1,12 +1,13 @@
 //! The appliance: the command line around the library. Configuration comes from
 //! `contact-client.toml`, `.env` and the environment; the server is the library's fairing.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use contact_client::config::secrets::{self, Mode};
 use contact_client::config::{Config, Sources};
+use contact_client::maintenance::{ExportFormat, Maintenance, MaintenanceError};
 use contact_client::secret::Secret;
 use contact_client::store::Store;
 use contact_client::ContactClient;
@@ -37,6 +38,29 @@ enum Command {
     Keygen,
     /// Validate the configuration and the database; print a summary without secrets
     Check,
+    /// Write every submission, decrypted, as CSV or JSON
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Write to FILE (created 0600) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Re-encrypt every stored value with the first key of FERNET_KEY
+    RotateKey,
+    /// Write a consistent copy of the live database to FILE
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Read a password on standard input and print its argon2id hash for ADMIN_PASSWORD_HASH
+    HashPassword,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Csv,
+    Json,
 }
 
 /// A failure of the command line: its message is one line, already free of secrets.
@@ -55,6 +79,10 @@ fn main() -> ExitCode {
         Command::Serve => serve(&sources),
         Command::Keygen => keygen(),
         Command::Check => check(&sources),
+        Command::Export { format, output } => export(&sources, format, output.as_deref()),
+        Command::RotateKey => rotate_key(&sources),
+        Command::Backup { file } => backup(&sources, &file),
+        Command::HashPassword => hash_password(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -153,6 +181,89 @@ fn check(sources: &Sources) -> Result<(), Failure> {
         Ok::<(), Failure>(())
     })?;
     println!("database: {} ok", config.database.display());
+    Ok(())
+}
+
+/// The configuration for commands that read stored data: the keys must exist already.
+fn load_existing(sources: &Sources) -> Result<Config, Failure> {
+    let (config, bootstrap) = load(sources, Mode::ReadOnly)?;
+    if let Some(missing) = bootstrap.generated.first() {
+        return Err(Failure(
+            format!(
+                "{missing} is not set and {} has none: there is nothing to decrypt with",
+                bootstrap.path.display()
+            ),
+            2,
+        ));
+    }
+    Ok(config)
+}
+
+fn with_maintenance<T>(
+    sources: &Sources,
+    work: impl AsyncFnOnce(&Maintenance) -> Result<T, MaintenanceError>,
+) -> Result<T, Failure> {
+    let config = load_existing(sources)?;
+    let runtime = rocket::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the runtime: {e}"), 1))?;
+    runtime.block_on(async {
+        let maintenance = Maintenance::open(&config).await.map_err(|e| Failure(e.to_string(), 1))?;
+        let result = work(&maintenance).await.map_err(|e| Failure(e.to_string(), 1));
+        maintenance.close().await;
+        result
+    })
+}
+
+fn export(sources: &Sources, format: Format, output: Option<&Path>) -> Result<(), Failure> {
+    let format = match format {
+        Format::Csv => ExportFormat::Csv,
+        Format::Json => ExportFormat::Json,
+    };
+    let text = with_maintenance(sources, async |m| m.export(format).await)?;
+    match output {
+        None => print!("{text}"),
+        Some(path) => {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            // Decrypted personal data: readable by the owner only.
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| Failure(format!("{}: {e}", path.display()), 1))?;
+            file.write_all(text.as_bytes()).map_err(|e| Failure(format!("{}: {e}", path.display()), 1))?;
+            eprintln!("contact-client: wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn rotate_key(sources: &Sources) -> Result<(), Failure> {
+    let count = with_maintenance(sources, async |m| m.rotate_key().await)?;
+    println!("re-encrypted {count} values with the first key of FERNET_KEY");
+    Ok(())
+}
+
+fn backup(sources: &Sources, file: &Path) -> Result<(), Failure> {
+    with_maintenance(sources, async |m| m.backup(file).await)?;
+    println!("backed up to {}", file.display());
+    Ok(())
+}
+
+fn hash_password() -> Result<(), Failure> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .map_err(|e| Failure(format!("cannot read standard input: {e}"), 1))?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        return Err(Failure("no password on standard input".into(), 2));
+    }
+    let hash = contact_client::admin::hash_password(password).map_err(|e| Failure(e.to_string(), 1))?;
+    println!("{hash}");
     Ok(())
 }
 

@@ -215,3 +215,223 @@ async fn admin_posts_need_the_csrf_token() {
         app.client.post("/admin/login").header(ContentType::Form).body("code=123456").dispatch().await;
     assert_eq!(login.status(), Status::Forbidden, "sign-in needs it too");
 }
+
+/// Stores one submission per (name, email, phone) through the real form.
+async fn seed(client: &Client, people: &[(&str, &str, &str)]) {
+    for (name, email, phone) in people {
+        let fields = with(with(with(valid_fields(), "name", name), "email", email), "phone", phone);
+        assert_eq!(submit(client, &fields, false).await.status(), Status::SeeOther, "{name}");
+    }
+}
+
+async fn page(client: &Client, path: &str) -> String {
+    let res = client.get(path.to_string()).dispatch().await;
+    assert_eq!(res.status(), Status::Ok, "{path}");
+    res.into_string().await.unwrap()
+}
+
+#[rocket::async_test]
+async fn the_list_is_newest_first_25_a_page_with_counts_and_filters() {
+    let app = app().await;
+    let people: Vec<(String, String)> =
+        (1..=30).map(|i| (format!("Person {i:02}"), format!("p{i}@example.com"))).collect();
+    let refs: Vec<(&str, &str, &str)> =
+        people.iter().map(|(n, e)| (n.as_str(), e.as_str(), "+14158586273")).collect();
+    seed(&app.client, &refs).await;
+    sign_in(&app.client).await;
+
+    let first = page(&app.client, "/admin").await;
+    assert!(first.find("Person 30").unwrap() < first.find("Person 29").unwrap(), "newest first");
+    assert!(first.contains("Person 06") && !first.contains("Person 05"), "25 on the first page");
+    assert!(first.contains("Page 1 of 2"));
+    let second = page(&app.client, "/admin?page=2").await;
+    assert!(second.contains("Person 05") && second.contains("Person 01") && !second.contains("Person 06"));
+
+    for id in [1, 2, 3] {
+        assert_eq!(
+            admin_post(&app.client, &format!("/admin/submissions/{id}/status"), &[("status", "spam")])
+                .await
+                .status(),
+            Status::SeeOther
+        );
+    }
+    let spam = page(&app.client, "/admin?status=spam").await;
+    assert!(spam.contains("Person 01") && spam.contains("Person 03") && !spam.contains("Person 04"));
+    let all = page(&app.client, "/admin").await;
+    assert!(all.contains("badge-spam\">spam</span> <span class=\"count\">3</span>"), "counts per status");
+    assert!(all.contains("badge-new\">new</span> <span class=\"count\">27</span>"));
+    assert!(page(&app.client, "/admin?page=99").await.contains("Nothing on this page"));
+    assert_eq!(
+        app.client.get("/admin?page=abc&status=bogus").dispatch().await.status(),
+        Status::Ok,
+        "lenient"
+    );
+}
+
+#[rocket::async_test]
+async fn search_finds_exact_emails_and_name_or_phone_substrings() {
+    let app = app().await;
+    seed(
+        &app.client,
+        &[
+            ("Ada Lovelace", "ada@example.com", "+14158586273"),
+            ("Grace Hopper", "Grace.Hopper@Navy.example", "+442079460958"),
+            ("Alan Turing", "alan@example.org", "+14155550132"),
+        ],
+    )
+    .await;
+    sign_in(&app.client).await;
+    let find =
+        |q: &str| format!("/admin?q={}", form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>());
+    let hits = page(&app.client, &find("grace.hopper@navy.example")).await;
+    assert!(hits.contains("Grace Hopper") && !hits.contains("Ada Lovelace"), "exact email, any case");
+    let none = page(&app.client, &find("hopper@navy.example")).await;
+    assert!(!none.contains("Grace Hopper"), "emails match exactly, not by substring");
+    let hits = page(&app.client, &find("lovel")).await;
+    assert!(hits.contains("Ada Lovelace") && !hits.contains("Alan Turing"), "name substring");
+    let hits = page(&app.client, &find("a")).await;
+    assert!(hits.contains("Ada Lovelace") && hits.contains("Grace Hopper") && hits.contains("Alan Turing"));
+    let hits = page(&app.client, &find("7946 0958")).await;
+    assert!(hits.contains("Grace Hopper") && !hits.contains("Ada Lovelace"), "phone digits");
+    let hits = page(&app.client, &find("turing")).await;
+    assert!(hits.contains("Alan Turing"));
+
+    let indexes: Vec<String> = sqlx::query_scalar("SELECT email_index FROM submissions")
+        .fetch_all(&pool(app.dir.path()).await)
+        .await
+        .unwrap();
+    for index in indexes {
+        assert_eq!(index.len(), 64);
+        assert!(!index.contains("example"), "the blind index holds no plaintext");
+    }
+}
+
+#[rocket::async_test]
+async fn detail_notes_status_and_delete() {
+    let app = app().await;
+    seed(&app.client, &[("Ada Lovelace", "ada@example.com", "+14158586273")]).await;
+    sign_in(&app.client).await;
+    let detail = page(&app.client, "/admin/submissions/1").await;
+    for shown in
+        ["Ada Lovelace", "ada@example.com", "+14158586273", "Please call me about the engine.", "not checked"]
+    {
+        assert!(detail.contains(shown), "{shown}");
+    }
+    assert_eq!(app.client.get("/admin/submissions/999").dispatch().await.status(), Status::NotFound);
+
+    const NOTE: &str = "Called back, left a voicemail about the analytical engine";
+    let res = admin_post(&app.client, "/admin/submissions/1/notes", &[("body", NOTE)]).await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(location(&res), Some("/admin/submissions/1"));
+    assert!(page(&app.client, "/admin/submissions/1").await.contains(NOTE));
+    let empty = admin_post(&app.client, "/admin/submissions/1/notes", &[("body", "  ")]).await;
+    assert_eq!(empty.status(), Status::UnprocessableEntity);
+    assert!(empty.into_string().await.unwrap().contains("id=\"body-error\""));
+    let too_long =
+        admin_post(&app.client, "/admin/submissions/1/notes", &[("body", &"x".repeat(5001))]).await;
+    assert_eq!(too_long.status(), Status::UnprocessableEntity);
+    assert_eq!(
+        admin_post(&app.client, "/admin/submissions/9/notes", &[("body", "x")]).await.status(),
+        Status::NotFound
+    );
+
+    let res = admin_post(&app.client, "/admin/submissions/1/status", &[("status", "contacted")]).await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert!(page(&app.client, "/admin/submissions/1").await.contains("badge-contacted"));
+    let bad = admin_post(&app.client, "/admin/submissions/1/status", &[("status", "archived")]).await;
+    assert_eq!(bad.status(), Status::UnprocessableEntity);
+
+    // Notes are sealed at rest.
+    let db = pool(app.dir.path()).await;
+    let body: String = sqlx::query_scalar("SELECT body FROM notes").fetch_one(&db).await.unwrap();
+    assert!(body.starts_with("gAAAAA") && !body.contains("voicemail"));
+    let mut files = std::fs::read(app.dir.path().join("contact.db")).unwrap();
+    files.extend(std::fs::read(app.dir.path().join("contact.db-wal")).unwrap_or_default());
+    assert!(!files.windows(9).any(|w| w == b"voicemail"), "no note plaintext on disk");
+
+    let res = admin_post(&app.client, "/admin/submissions/1/delete", &[]).await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(location(&res), Some("/admin"));
+    assert_eq!(app.client.get("/admin/submissions/1").dispatch().await.status(), Status::NotFound);
+    let left: (i64, i64) = (
+        sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&db).await.unwrap(),
+        sqlx::query_scalar("SELECT count(*) FROM notes").fetch_one(&db).await.unwrap(),
+    );
+    assert_eq!(left, (0, 0), "the submission and its notes are gone");
+    assert_eq!(admin_post(&app.client, "/admin/submissions/1/delete", &[]).await.status(), Status::NotFound);
+}
+
+#[rocket::async_test]
+async fn xss_payloads_are_rendered_escaped_everywhere() {
+    let app = app().await;
+    const XSS: &str = "<script>alert(1)</script>";
+    let fields = with(
+        with(valid_fields(), "name", &format!("Eve {XSS}")),
+        "message",
+        &format!("{XSS}\"><img src=x onerror=alert(2)>"),
+    );
+    assert_eq!(submit(&app.client, &fields, false).await.status(), Status::SeeOther);
+    sign_in(&app.client).await;
+    admin_post(&app.client, "/admin/submissions/1/notes", &[("body", XSS)]).await;
+    for path in ["/admin", "/admin/submissions/1", "/admin?q=eve"] {
+        let html = page(&app.client, path).await;
+        assert!(!html.contains("<script>alert"), "{path}");
+        assert!(!html.contains("<img src=x"), "{path}");
+        assert!(html.contains("&lt;script&gt;"), "{path} shows it as text");
+    }
+}
+
+#[rocket::async_test]
+async fn csv_export_is_decrypted_with_formulas_neutralised() {
+    let app = app().await;
+    seed(&app.client, &[("=HYPERLINK(\"http://evil\",\"x\")", "ada@example.com", "+14158586273")]).await;
+    let fields =
+        with(with(valid_fields(), "name", "Bob, \"the\" Builder"), "message", "@SUM(1+1)\nsecond line");
+    assert_eq!(submit(&app.client, &fields, false).await.status(), Status::SeeOther);
+    sign_in(&app.client).await;
+    let res = app.client.get("/admin/export.csv").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(res.content_type().map(|c| c.to_string()), Some("text/csv; charset=utf-8".into()));
+    assert!(res.headers().get_one("Content-Disposition").unwrap().contains("attachment"));
+    let csv = res.into_string().await.unwrap();
+    let mut lines = csv.split("\r\n");
+    assert_eq!(lines.next(), Some("id,created_at,name,email,phone,preferred_time,message,status"));
+    let first = lines.next().unwrap();
+    assert!(first.starts_with("1,"));
+    assert!(first.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""), "{first}");
+    assert!(first.contains(",+14158586273,"), "a phone number stays a number: {first}");
+    assert!(csv.contains("\"Bob, \"\"the\"\" Builder\""));
+    assert!(csv.contains("\"'@SUM(1+1)\nsecond line\""), "{csv}");
+    assert!(csv.contains(",new\r\n"));
+}
+
+#[rocket::async_test]
+async fn the_audit_log_records_who_did_what_but_no_personal_data() {
+    let app = app_with(&[("proxy_ip_header", "X-Real-IP")]).await;
+    seed(&app.client, &[("Ada Lovelace", "ada@example.com", "+14158586273")]).await;
+    assert_eq!(try_sign_in(&app.client, "000000", None).await.status(), Status::Unauthorized);
+    sign_in(&app.client).await;
+    app.client.get("/admin/submissions/1").header(Header::new("X-Real-IP", "203.0.113.9")).dispatch().await;
+    admin_post(&app.client, "/admin/submissions/1/notes", &[("body", "private note text")]).await;
+    admin_post(&app.client, "/admin/submissions/1/status", &[("status", "closed")]).await;
+    app.client.get("/admin/export.csv").dispatch().await;
+    admin_post(&app.client, "/admin/submissions/1/delete", &[]).await;
+
+    let db = pool(app.dir.path()).await;
+    let rows =
+        sqlx::query("SELECT action, ip, submission_id FROM audit ORDER BY id").fetch_all(&db).await.unwrap();
+    let actions: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
+    assert_eq!(actions, ["sign_in_failed", "sign_in", "view", "note", "status", "export", "delete"]);
+    assert_eq!(rows[2].get::<String, _>(1), "203.0.113.9", "from which address");
+    assert_eq!(rows[2].get::<Option<i64>, _>(2), Some(1), "on which submission");
+    let dump: Vec<String> =
+        sqlx::query_scalar("SELECT at || action || ip || coalesce(submission_id, '') FROM audit")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    for text in ["Ada", "ada@example.com", "4158586273", "private note"] {
+        assert!(!dump.iter().any(|d| d.contains(text)), "{text} in the audit log");
+    }
+    let html = page(&app.client, "/admin/audit").await;
+    assert!(html.contains("sign in failed") && html.contains("203.0.113.9") && html.contains("#1"));
+}

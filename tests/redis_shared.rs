@@ -91,7 +91,14 @@ async fn redis_lost_while_running() {
     let Some(mut redis) = RedisServer::start() else { return };
     let app = instance(&redis.url(), &[]).await;
     let tokens = form_tokens(&app.client, "/").await;
+    let login_page = app.client.get("/admin/login").dispatch().await.into_string().await.unwrap();
+    let login_token = input_value(&login_page, "csrf_token").unwrap();
     redis.kill();
+    // Sign-in fails closed: guessing codes while the limiter is blind is what limits prevent.
+    let code = totp_code(TOTP_SECRET, unix_now());
+    let body = encode(&[("csrf_token", login_token), ("code", code)]);
+    let res = app.client.post("/admin/login").header(ContentType::Form).body(body).dispatch().await;
+    assert_eq!(res.status(), Status::ServiceUnavailable);
     // Rate limits fail open: pages that need only a limit keep working.
     assert_eq!(app.client.get("/thanks").dispatch().await.status(), Status::Ok);
     assert_eq!(app.client.get("/healthz").dispatch().await.status(), Status::Ok, "the database is fine");

@@ -1,0 +1,96 @@
+//! What the command line does to the database outside a running server: decrypted exports,
+//! re-encryption under the newest key, consistent backups. Each leaves a line in the audit log.
+
+use std::path::Path;
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::admin::export;
+use crate::admin::view::SubmissionView;
+use crate::config::Config;
+use crate::crypto::{derive_key, BlindIndex, Vault, VaultError};
+use crate::domain::Email;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MaintenanceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("FERNET_KEY: {0}")]
+    Vault(#[from] VaultError),
+    #[error("{0} already exists; choose a new file")]
+    TargetExists(String),
+    #[error("a stored value cannot be decrypted with any key in FERNET_KEY; nothing was changed")]
+    Undecryptable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+pub struct Maintenance {
+    store: Store,
+    vault: Vault,
+    email_index: BlindIndex,
+}
+
+impl Maintenance {
+    pub async fn open(config: &Config) -> Result<Maintenance, MaintenanceError> {
+        Ok(Maintenance {
+            store: Store::open(&config.database).await?,
+            vault: Vault::from_keys(&config.fernet_keys)?,
+            email_index: BlindIndex::new(derive_key(&config.secret_key, "email-index")),
+        })
+    }
+
+    async fn audit(&self, action: &str) -> Result<(), StoreError> {
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        self.store.audit(&now.format(&Rfc3339).unwrap_or_default(), action, "command line", None).await
+    }
+
+    /// Every submission, decrypted, oldest first.
+    pub async fn export(&self, format: ExportFormat) -> Result<String, MaintenanceError> {
+        let items: Vec<SubmissionView> =
+            self.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &self.vault)).collect();
+        self.audit("export").await?;
+        Ok(match format {
+            ExportFormat::Csv => export::csv(&items),
+            ExportFormat::Json => export::json(&items),
+        })
+    }
+
+    /// Re-encrypts every stored token with the first key of FERNET_KEY (and rebuilds the email
+    /// index under the current SECRET_KEY), all in one transaction. Running it twice is harmless.
+    /// Returns how many values were rewritten.
+    pub async fn rotate_key(&self) -> Result<u64, MaintenanceError> {
+        let reseal = |_, token: &str| self.vault.decrypt(token).map(|plain| self.vault.encrypt(&plain));
+        let index = |token: &str| {
+            self.vault.decrypt(token).map(|email| {
+                let normalised =
+                    Email::parse(&email).map(|e| e.normalized()).unwrap_or_else(|_| email.to_lowercase());
+                self.email_index.of(&normalised)
+            })
+        };
+        let count =
+            self.store.reseal_all(reseal, index).await?.map_err(|_| MaintenanceError::Undecryptable)?;
+        self.audit("rotate_key").await?;
+        Ok(count)
+    }
+
+    /// A consistent copy of the live database in a new file.
+    pub async fn backup(&self, to: &Path) -> Result<(), MaintenanceError> {
+        if to.exists() {
+            return Err(MaintenanceError::TargetExists(to.display().to_string()));
+        }
+        self.store.backup(to).await?;
+        self.audit("backup").await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}
