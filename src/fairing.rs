@@ -9,6 +9,7 @@ use rocket::http::Header;
 use rocket::{Build, Orbit, Request, Response, Rocket};
 
 use crate::clock::Clock;
+use crate::config::secrets::{self, Mode};
 use crate::config::{BasePath, Config};
 use crate::state::{ContactState, Instances};
 use crate::{errors, routes};
@@ -18,19 +19,33 @@ use crate::{errors, routes};
 pub struct ContactClient {
     config: Option<Config>,
     clock: Clock,
+    generate_secrets: bool,
     base: OnceLock<BasePath>,
 }
 
 /// The fairing configured from the `contact` section of the host's figment
 /// (`[default.contact]` in its Rocket.toml).
 pub fn fairing() -> ContactClient {
-    ContactClient { config: None, clock: Clock::system(), base: OnceLock::new() }
+    ContactClient { config: None, clock: Clock::system(), generate_secrets: false, base: OnceLock::new() }
 }
 
 impl ContactClient {
     /// The fairing with a configuration made (and validated) by code.
     pub fn from_config(config: Config) -> ContactClient {
-        ContactClient { config: Some(config), clock: Clock::system(), base: OnceLock::new() }
+        ContactClient {
+            config: Some(config),
+            clock: Clock::system(),
+            generate_secrets: false,
+            base: OnceLock::new(),
+        }
+    }
+
+    /// Like the appliance: secrets missing from the `contact` section are generated once into
+    /// `data_dir/secrets.env` (0600) and reused. Off unless asked for: a library writes no
+    /// files of its own accord.
+    pub fn generate_missing_secrets(mut self) -> ContactClient {
+        self.generate_secrets = true;
+        self
     }
 
     /// Runs the instance on `clock` (tests move it forward instead of sleeping).
@@ -62,6 +77,23 @@ impl Fairing for ContactClient {
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
         let config = match &self.config {
             Some(config) => Ok(config.clone()),
+            None if self.generate_secrets => secrets::bootstrap(rocket.figment().clone(), Mode::Write)
+                .and_then(|(fig, report)| {
+                    if !report.generated.is_empty() {
+                        log::warn!(
+                            "ContactClient generated {} into {}",
+                            report.generated.join(", "),
+                            report.path.display()
+                        );
+                    }
+                    if let Some(totp) = &report.new_totp_secret {
+                        log::warn!(
+                            "ContactClient admin TOTP enrolment (shown once): {}",
+                            secrets::otpauth_uri(totp)
+                        );
+                    }
+                    Config::from_figment(&fig)
+                }),
             None => Config::from_figment(rocket.figment()),
         };
         let state = match config {

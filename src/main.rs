@@ -55,6 +55,12 @@ enum Command {
     },
     /// Read a password on standard input and print its argon2id hash for ADMIN_PASSWORD_HASH
     HashPassword,
+    /// Ask the running server's /healthz: exit 0 when healthy, 1 when not (Docker, monitors)
+    Healthcheck {
+        /// Health URL (default: built from ADDRESS, PORT and BASE_PATH)
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
         Command::RotateKey => rotate_key(&sources),
         Command::Backup { file } => backup(&sources, &file),
         Command::HashPassword => hash_password(),
+        Command::Healthcheck { url } => healthcheck(&sources, url),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -264,6 +271,53 @@ fn hash_password() -> Result<(), Failure> {
     }
     let hash = contact_client::admin::hash_password(password).map_err(|e| Failure(e.to_string(), 1))?;
     println!("{hash}");
+    Ok(())
+}
+
+/// `GET /healthz` over plain HTTP with a 3 s budget; only a 200 is healthy.
+fn healthcheck(sources: &Sources, url: Option<String>) -> Result<(), Failure> {
+    use std::io::{Read, Write};
+    let url = match url {
+        Some(url) => url,
+        None => {
+            let (config, _) = load(sources, Mode::ReadOnly)?;
+            let host = match config.address {
+                std::net::IpAddr::V4(v4) if v4.is_unspecified() => "127.0.0.1".to_string(),
+                std::net::IpAddr::V6(v6) if v6.is_unspecified() => "[::1]".to_string(),
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+                ip => ip.to_string(),
+            };
+            format!("http://{host}:{}{}", config.port, config.base_path.join("/healthz"))
+        }
+    };
+    let unhealthy = |why: String| Failure(format!("unhealthy: {why}"), 1);
+    let rest =
+        url.strip_prefix("http://").ok_or_else(|| unhealthy("only http:// URLs are checked".into()))?;
+    let (authority, path) =
+        rest.split_once('/').map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
+    let timeout = std::time::Duration::from_secs(3);
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(authority)
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| unhealthy(format!("cannot resolve {authority}")))?;
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&addr, timeout).map_err(|e| unhealthy(e.to_string()))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .and_then(|_| stream.set_write_timeout(Some(timeout)))
+        .map_err(|e| unhealthy(e.to_string()))?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n")
+        .map_err(|e| unhealthy(e.to_string()))?;
+    let mut reply = String::new();
+    stream.take(64 * 1024).read_to_string(&mut reply).map_err(|e| unhealthy(e.to_string()))?;
+    let status = reply.split(' ').nth(1).unwrap_or_default();
+    if status != "200" {
+        return Err(unhealthy(format!(
+            "{url} answered {}",
+            if status.is_empty() { "nothing" } else { status }
+        )));
+    }
+    println!("healthy: {url}");
     Ok(())
 }
 
