@@ -29,6 +29,9 @@ pub fn host(figment: Figment) -> Rocket<Build> {
 
 #[rocket::main]
 #[allow(dead_code)] // the integration test includes this file and calls `host` directly
-async fn main() -> Result<(), rocket::Error> {
-    host(rocket::Config::figment()).launch().await.map(drop)
+async fn main() {
+    if let Err(e) = host(rocket::Config::figment()).launch().await {
+        eprintln!("host_app: {e}");
+        std::process::exit(1);
+    }
 }

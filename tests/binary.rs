@@ -126,3 +126,27 @@ fn help_and_version() {
         assert!(help.contains(cmd), "{help}");
     }
 }
+
+#[test]
+fn healthcheck_asks_the_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[("BASE_PATH", "/contact")]);
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    let run = |port: &str| {
+        Command::new(BIN)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PORT", port)
+            .env("BASE_PATH", "/contact")
+            .arg("healthcheck")
+            .output()
+            .unwrap()
+    };
+    let healthy = run(&port);
+    assert!(healthy.status.success(), "{}", String::from_utf8_lossy(&healthy.stderr));
+    assert!(String::from_utf8_lossy(&healthy.stdout).contains("/contact/healthz"));
+    drop(server);
+    let down = run(&port);
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stderr).contains("unhealthy"));
+}

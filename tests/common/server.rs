@@ -29,7 +29,8 @@ impl Server {
             .unwrap();
         let addr = format!("127.0.0.1:{port}");
         let server = Server { child, addr, dir: dir.to_path_buf() };
-        assert!(wait_for(&server.addr, "/healthz", 30), "no healthz; log: {}", server.log());
+        let base = env.iter().find(|(k, _)| *k == "BASE_PATH").map_or("", |(_, v)| v.trim_end_matches('/'));
+        assert!(wait_for(&server.addr, &format!("{base}/healthz"), 30), "no healthz; log: {}", server.log());
         server
     }
 

@@ -5,11 +5,18 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Where a tool is: on PATH, or in the sbin folders a non-root PATH may leave out.
+pub fn find(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join(tool))
+        .find(|candidate| candidate.is_file())
+}
+
 /// The tool's path, or None after printing SKIPPED (a panic in strict mode).
 pub fn require(tool: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|dir| dir.join(tool)).find(|candidate| candidate.is_file())
-    });
+    let found = find(tool);
     if found.is_none() {
         if std::env::var("CONTACT_TEST_STRICT").as_deref() == Ok("1") {
             panic!("{tool} not found and CONTACT_TEST_STRICT=1");

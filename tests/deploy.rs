@@ -1,0 +1,378 @@
+//! The deployment files, run for real: the static binary, NGINX with TLS in front of the app
+//! (Debian's nginx, started here with a temp prefix and a self-signed certificate), the systemd
+//! unit, and the container files.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use common::http::{self, free_port};
+use common::server::{Server, BIN};
+use common::tools::{find, require};
+use common::*;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Runs scripts/build-static.sh once per test run; the binary's path.
+fn static_binary() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        // A clean environment: the variables cargo sets for tests would make it rebuild.
+        let keep = ["PATH", "HOME", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"];
+        let out = Command::new(format!("{REPO}/scripts/build-static.sh"))
+            .env_clear()
+            .envs(std::env::vars().filter(|(k, _)| keep.contains(&k.as_str())))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        PathBuf::from(format!("{REPO}/target/static/x86_64-unknown-linux-gnu/release/contact-client"))
+    })
+}
+
+#[test]
+fn the_static_binary_needs_nothing_but_itself() {
+    let binary = static_binary();
+    let ldd = Command::new("ldd").arg(binary).output().unwrap();
+    let said = String::from_utf8_lossy(&ldd.stdout).to_string() + &String::from_utf8_lossy(&ldd.stderr);
+    assert!(said.contains("not a dynamic executable") || said.contains("statically linked"), "ldd: {said}");
+    if let Some(file) = find("file") {
+        let out = String::from_utf8(Command::new(file).arg(binary).output().unwrap().stdout).unwrap();
+        let statically = out.contains("statically linked") || out.contains("static-pie linked");
+        assert!(statically && out.contains("stripped") && !out.contains("not stripped"), "{out}");
+    }
+    let size = std::fs::metadata(binary).unwrap().len();
+    println!("static binary: {size} bytes");
+
+    // Started from an empty directory with nothing configured, it serves everything it has.
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(binary)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr = format!("127.0.0.1:{port}");
+    let up = http::wait_for(&addr, "/healthz", 30);
+    let form = http::get(&addr, "/");
+    let css = http::get(&addr, "/static/style.css");
+    let healthcheck = Command::new(binary)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PORT", port.to_string())
+        .arg("healthcheck")
+        .output();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(up, "healthz answered");
+    assert!(form.unwrap().text().contains("Get in touch"));
+    assert!(css.unwrap().text().contains(".contact-form"));
+    assert!(healthcheck.unwrap().status.success(), "its own healthcheck passes");
+}
+
+/// NGINX started from a temp prefix with the repository's config, rendered for loopback ports.
+struct Nginx {
+    child: Child,
+    http_port: u16,
+    https_port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Nginx {
+    fn start(nginx: &Path, app_port: u16) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        // A test CA and a server certificate it signed, as a real chain looks.
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl").current_dir(p).args(args).output().expect("openssl runs");
+            assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=contact.example.com",
+            "-keyout",
+            "privkey.pem",
+            "-out",
+            "server.csr",
+        ]);
+        std::fs::write(
+            p.join("server.ext"),
+            "subjectAltName=DNS:contact.example.com\nbasicConstraints=critical,CA:FALSE\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "fullchain.pem",
+        ]);
+        let (http_port, https_port) = (free_port(), free_port());
+        let conf = std::fs::read_to_string(format!("{REPO}/nginx/contact-client.conf"))
+            .unwrap()
+            .replace("listen [::]:80;", "")
+            .replace("listen [::]:443 ssl;", "")
+            .replace("listen 80;", &format!("listen 127.0.0.1:{http_port};"))
+            .replace("listen 443 ssl;", &format!("listen 127.0.0.1:{https_port} ssl;"))
+            .replace("server contact-client:8080;", &format!("server 127.0.0.1:{app_port};"))
+            .replace("/etc/letsencrypt/live/contact.example.com", p.to_str().unwrap())
+            .replace("/var/www/certbot", p.to_str().unwrap());
+        std::fs::write(p.join("contact-client.conf"), conf).unwrap();
+        let main = format!(
+            "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+             events {{ worker_connections 64; }}\n\
+             http {{\n  access_log {d}/access.log;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+             include {d}/contact-client.conf;\n}}\n",
+            d = p.display()
+        );
+        std::fs::write(p.join("nginx.conf"), main).unwrap();
+        let child = Command::new(nginx)
+            .arg("-p")
+            .arg(p)
+            .arg("-c")
+            .arg(p.join("nginx.conf"))
+            .arg("-e")
+            .arg(p.join("error.log"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let nginx = Nginx { child, http_port, https_port, dir };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", https_port)).is_err() {
+            let log = std::fs::read_to_string(nginx.dir.path().join("error.log")).unwrap_or_default();
+            assert!(std::time::Instant::now() < deadline, "nginx did not start: {log}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        nginx
+    }
+}
+
+/// An HTTPS client that trusts the test certificate, resolves the site's name to loopback and
+/// connects from 127.0.0.2 (so the address NGINX forwards differs from its own).
+fn browser(nginx: &Nginx) -> reqwest::Client {
+    let pem = std::fs::read(nginx.dir.path().join("ca.pem")).unwrap();
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .resolve("contact.example.com", ([127, 0, 0, 1], nginx.https_port).into())
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn cookies_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[rocket::async_test]
+async fn behind_nginx_with_tls() {
+    let Some(nginx_bin) = require("nginx") else { return };
+    require("openssl").expect("openssl makes the test certificate");
+    let app_dir = tempfile::tempdir().unwrap();
+    let env =
+        [("PROXY_IP_HEADER", "X-Real-IP"), ("CAPTCHA_TEST_ANSWER", "pass"), ("TOTP_SECRET", TOTP_SECRET)];
+    let app = Server::start(app_dir.path(), &env);
+    let app_port: u16 = app.addr.rsplit(':').next().unwrap().parse().unwrap();
+    let nginx = Nginx::start(&nginx_bin, app_port);
+    let client = browser(&nginx);
+    let site = format!("https://contact.example.com:{}", nginx.https_port);
+
+    // A submission over HTTPS lands.
+    let page = client.get(format!("{site}/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers().get("strict-transport-security").is_some(), "HSTS");
+    let cookie = cookies_of(&page);
+    assert!(
+        page.headers().get_all("set-cookie").iter().all(|c| c.to_str().unwrap().contains("Secure")),
+        "Secure cookies"
+    );
+    let html = page.text().await.unwrap();
+    let mut fields = valid_fields();
+    fields.push(("csrf_token", input_value(&html, "csrf_token").unwrap()));
+    fields.push(("captcha_token", input_value(&html, "captcha_token").unwrap()));
+    fields.push(("captcha_answer", "pass".into()));
+    let posted = client
+        .post(format!("{site}/"))
+        .header("Cookie", &cookie)
+        .header("Origin", "https://contact.example.com")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(encode(&fields))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 303, "{:?}", posted.text().await);
+    let db = rocket_db_pools::sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}/data/contact.db",
+        app_dir.path().display()
+    ))
+    .await
+    .unwrap();
+    let stored: i64 =
+        rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&db).await.unwrap();
+    assert_eq!(stored, 1);
+
+    // The app sees the visitor's address from X-Real-IP (the audit log records a failed sign-in).
+    let login = client.get(format!("{site}/admin/login")).send().await.unwrap();
+    let cookie = cookies_of(&login);
+    let token = input_value(&login.text().await.unwrap(), "csrf_token").unwrap();
+    let failed = client
+        .post(format!("{site}/admin/login"))
+        .header("Cookie", &cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(encode(&[("csrf_token", token), ("code", "000000".into())]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 401);
+    let ip: String =
+        rocket_db_pools::sqlx::query_scalar("SELECT ip FROM audit").fetch_one(&db).await.unwrap();
+    assert_eq!(ip, "127.0.0.2");
+
+    // HTTP redirects to HTTPS.
+    let plain =
+        http::request(&format!("127.0.0.1:{}", nginx.http_port), "GET", "/admin?x=1", &[], b"").unwrap();
+    assert_eq!(plain.status, 301);
+    assert!(plain.header("location").unwrap().starts_with("https://"), "{:?}", plain.header("location"));
+
+    // NGINX refuses a 100 KiB body before the app sees it.
+    let big = client
+        .post(format!("{site}/"))
+        .header("Cookie", &cookie)
+        .body(vec![b'x'; 100 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 413);
+    assert_eq!(
+        big.headers().get("server").and_then(|s| s.to_str().ok()).map(|s| s.starts_with("nginx")),
+        Some(true)
+    );
+
+    // Static files get a year of caching.
+    let css = client.get(format!("{site}/static/style.css")).send().await.unwrap();
+    assert_eq!(css.status(), 200);
+    let cache = css.headers().get("cache-control").unwrap().to_str().unwrap().to_string();
+    assert!(cache.contains("max-age=31536000"), "{cache}");
+    drop(app);
+}
+
+#[test]
+fn the_systemd_unit_verifies() {
+    let Some(analyze) = find("systemd-analyze") else {
+        println!("SKIPPED: systemd-analyze not found");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let unit = std::fs::read_to_string(format!("{REPO}/systemd/contact-client.service"))
+        .unwrap()
+        .replace("/usr/local/bin/contact-client", BIN);
+    let path = dir.path().join("contact-client.service");
+    std::fs::write(&path, unit).unwrap();
+    let out = Command::new(&analyze).arg("verify").arg(&path).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    let problems: Vec<&str> = said.lines().filter(|l| l.contains("contact-client.service")).collect();
+    assert!(problems.is_empty(), "systemd-analyze verify: {said}");
+    let security = Command::new(&analyze).args(["security", "--offline=true"]).arg(&path).output().unwrap();
+    let report = String::from_utf8_lossy(&security.stdout);
+    let score = report.lines().find(|l| l.contains("Overall exposure level")).unwrap_or_default().to_string();
+    println!("systemd-analyze security: {score}");
+    let value: f64 = score.split_whitespace().find_map(|w| w.parse().ok()).unwrap_or(10.0);
+    assert!(value <= 2.0, "exposure {score}");
+}
+
+#[test]
+fn the_compose_file_and_dockerfile_are_what_the_readme_says() {
+    let compose = std::fs::read_to_string(format!("{REPO}/docker-compose.yml")).unwrap();
+    let python = "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))";
+    let parsed = Command::new("python3")
+        .args(["-c", python])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = parsed else {
+        println!("SKIPPED: python3 not found");
+        return;
+    };
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(compose.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if String::from_utf8_lossy(&out.stderr).contains("No module named 'yaml'") {
+        assert_ne!(std::env::var("CONTACT_TEST_STRICT").as_deref(), Ok("1"), "python3-yaml is needed");
+        println!("SKIPPED: python3-yaml not found");
+        return;
+    }
+    assert!(
+        out.status.success(),
+        "docker-compose.yml is not valid YAML: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let app = &doc["services"]["contact-client"];
+    assert!(app.get("ports").is_none(), "the app is reachable only through nginx");
+    assert_eq!(app["env_file"], ".env");
+    assert_eq!(app["environment"]["PROXY_IP_HEADER"], "X-Real-IP");
+    assert!(app["volumes"][0].as_str().unwrap().ends_with(":/data"));
+    let nginx = &doc["services"]["nginx"];
+    assert_eq!(nginx["ports"], serde_json::json!(["80:80", "443:443"]));
+    let mounts: Vec<&str> = nginx["volumes"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    assert!(mounts.iter().any(|m| m.starts_with("./nginx/contact-client.conf:")));
+    assert!(mounts.iter().any(|m| m.starts_with("letsencrypt:")), "certificates on a volume");
+
+    let dockerfile = std::fs::read_to_string(format!("{REPO}/Dockerfile")).unwrap();
+    let last_from = dockerfile.lines().filter(|l| l.starts_with("FROM ")).last().unwrap();
+    assert_eq!(last_from, "FROM scratch");
+    assert!(dockerfile.contains("scripts/build-static.sh"), "the same build as the tested static binary");
+    assert!(dockerfile.contains("USER 65532:65532"));
+    assert!(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("\"healthcheck\""));
+    assert!(dockerfile.contains("VOLUME [\"/data\"]"));
+}
