@@ -369,7 +369,7 @@ fn the_compose_file_and_dockerfile_are_what_the_readme_says() {
     assert!(mounts.iter().any(|m| m.starts_with("letsencrypt:")), "certificates on a volume");
 
     let dockerfile = std::fs::read_to_string(format!("{REPO}/Dockerfile")).unwrap();
-    let last_from = dockerfile.lines().filter(|l| l.starts_with("FROM ")).last().unwrap();
+    let last_from = dockerfile.lines().rfind(|l| l.starts_with("FROM ")).unwrap();
     assert_eq!(last_from, "FROM scratch");
     assert!(dockerfile.contains("scripts/build-static.sh"), "the same build as the tested static binary");
     assert!(dockerfile.contains("USER 65532:65532"));
