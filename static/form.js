@@ -1,9 +1,251 @@
-// Progressive enhancement for the contact form; the server stays the authority.
+// Progressive enhancement for the contact form. Without this file the form works the same way
+// through the server; with it, mistakes show up before sending, the CAPTCHA answer is checked
+// first, and the picture can be refreshed and heard in place. The server stays the authority.
 (function () {
   "use strict";
-  // After a refused submission, bring keyboard and screen-reader users to the error summary.
-  var alert = document.getElementById("form-alert");
-  if (alert) {
-    alert.focus();
+
+  var form = document.querySelector("form.contact-form[data-captcha-url]");
+  var alertBox = document.getElementById("form-alert");
+  if (alertBox) {
+    // After a refused submission, bring keyboard and screen-reader users to the summary.
+    alertBox.focus();
   }
+  if (!form || !window.fetch) {
+    return;
+  }
+
+  var status = document.getElementById("form-status");
+  var EMAIL = /^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+  var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+  function length(value) {
+    return Array.from(value).length;
+  }
+
+  // Each rule mirrors the server's (src/domain): the message is the one the server would give.
+  var rules = {
+    name: function (v) {
+      if (!v) return "Please enter your name.";
+      if (/[\u0000-\u001F\u007F]/.test(v)) return "Control characters are not allowed.";
+      if (length(v) > 100) return "Your name can have at most 100 characters.";
+    },
+    email: function (v) {
+      if (!v) return "Please enter your email address.";
+      if (v.length > 254) return "An email address can have at most 254 characters.";
+      if (!EMAIL.test(v) || v.split("@")[0].length > 64) return "Please enter a valid email address, like name@example.com.";
+    },
+    phone: function (v) {
+      if (!v) return "Please enter your phone number.";
+      if (v.length > 40) return "That is too long for a phone number.";
+      var digits = v.replace(/\D/g, "");
+      if (/[^0-9+()\-.\s\/]/.test(v.replace(/ext\.?|x/gi, ""))) return "That is not a valid phone number.";
+      if (digits.length < 6) return "That phone number is too short.";
+      if (digits.length > 17) return "That phone number is too long.";
+    },
+    preferred_time: function (v, input) {
+      if (!v) return "Please choose a date and time.";
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return "Please choose a date and time (YYYY-MM-DDTHH:MM).";
+      var minute = v.slice(0, 16);
+      if (input.min && minute < input.min) return "Please choose a time in the future.";
+      if (input.max && minute > input.max) return "Please choose a time within the next year.";
+    },
+    message: function (v) {
+      if (CONTROL.test(v)) return "Control characters are not allowed.";
+      if (length(v) > 5000) return "The message can have at most 5000 characters.";
+    },
+    captcha_answer: function (v) {
+      if (!v) return "Please type the characters from the picture.";
+    }
+  };
+
+  function describe(input, ids) {
+    var list = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && !/-error$/.test(id);
+    });
+    input.setAttribute("aria-describedby", list.concat(ids).join(" ").trim());
+    if (!input.getAttribute("aria-describedby")) input.removeAttribute("aria-describedby");
+  }
+
+  function showError(input, message) {
+    var id = input.name + "-error";
+    var box = document.getElementById(id);
+    var field = input.closest(".field, fieldset");
+    if (!message) {
+      if (box) box.remove();
+      input.removeAttribute("aria-invalid");
+      describe(input, []);
+      if (field) field.classList.remove("has-error");
+      return;
+    }
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "field-error";
+      box.id = id;
+      input.insertAdjacentElement("afterend", box);
+      var hint = document.getElementById(input.name + "-hint");
+      if (hint && hint.parentNode === input.parentNode) hint.insertAdjacentElement("afterend", box);
+    }
+    box.textContent = "⚠ " + message;
+    input.setAttribute("aria-invalid", "true");
+    describe(input, [id]);
+    if (field) field.classList.add("has-error");
+  }
+
+  function check(input) {
+    var rule = rules[input.name];
+    if (!rule) return null;
+    var message = rule(input.value.trim(), input) || null;
+    showError(input, message);
+    return message;
+  }
+
+  function announce(text) {
+    if (status) status.textContent = text;
+  }
+
+  // Validate a field when the visitor leaves it, and again as they fix it.
+  Object.keys(rules).forEach(function (name) {
+    var input = form.elements[name];
+    if (!input) return;
+    input.addEventListener("blur", function () {
+      if (input.value !== "" || input.hasAttribute("aria-invalid")) check(input);
+    });
+    input.addEventListener("input", function () {
+      if (input.hasAttribute("aria-invalid")) check(input);
+    });
+  });
+
+  // --- CAPTCHA: refresh, listen, check before sending -------------------------------------
+  var image = form.querySelector(".captcha-image");
+  var token = form.elements.captcha_token;
+  var answer = form.elements.captcha_answer;
+  var refresh = form.querySelector(".captcha-refresh");
+  var listen = form.querySelector(".captcha-audio");
+  var refreshLabel = refresh ? refresh.textContent : "";
+  var countdown = null;
+
+  function waitBeforeRefresh(seconds) {
+    var left = Math.max(1, seconds | 0);
+    refresh.disabled = true;
+    refresh.setAttribute("aria-disabled", "true");
+    clearInterval(countdown);
+    function tick() {
+      refresh.textContent = "New picture in " + left + " s";
+      if (left-- <= 0) {
+        clearInterval(countdown);
+        refresh.disabled = false;
+        refresh.removeAttribute("aria-disabled");
+        refresh.textContent = refreshLabel;
+      }
+    }
+    tick();
+    countdown = setInterval(tick, 1000);
+    announce("Too many new pictures. You can ask for another in " + left + " seconds.");
+  }
+
+  function newChallenge() {
+    return fetch(form.dataset.captchaUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 429) {
+          waitBeforeRefresh(parseInt(response.headers.get("Retry-After"), 10) || 60);
+          return;
+        }
+        if (!response.ok) throw new Error("captcha " + response.status);
+        return response.json().then(function (challenge) {
+          token.value = challenge.token;
+          image.src = challenge.image;
+          if (listen) listen.dataset.audio = challenge.audio;
+          answer.value = "";
+          showError(answer, null);
+          announce("There is a new picture.");
+        });
+      });
+  }
+
+  if (refresh) {
+    // A real button instead of the page-reload link.
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = refresh.className;
+    button.textContent = refreshLabel;
+    refresh.replaceWith(button);
+    refresh = button;
+    refresh.addEventListener("click", function () {
+      newChallenge().catch(function () {
+        announce("A new picture could not be loaded. Reload the page to get one.");
+      });
+    });
+  }
+
+  if (listen) {
+    var play = document.createElement("button");
+    play.type = "button";
+    play.className = listen.className;
+    play.textContent = "▶ Listen";
+    play.setAttribute("aria-label", "Listen to the characters");
+    play.dataset.audio = listen.getAttribute("href");
+    listen.replaceWith(play);
+    listen = play;
+    var sound = null;
+    play.addEventListener("click", function () {
+      if (sound) sound.pause();
+      sound = new Audio(play.dataset.audio);
+      sound.play().catch(function () {
+        window.location.href = play.dataset.audio;
+      });
+      answer.focus();
+    });
+  }
+
+  function verifyCaptcha() {
+    return fetch(form.dataset.verifyUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify({ token: token.value, answer: answer.value.trim() })
+    }).then(function (response) {
+      // Anything but a clear "no" is for the server to decide.
+      if (!response.ok) return true;
+      return response.json().then(function (result) {
+        return result.valid !== false;
+      });
+    }, function () {
+      return true;
+    });
+  }
+
+  // --- Submit ----------------------------------------------------------------------------
+  var checked = false;
+  form.addEventListener("submit", function (event) {
+    if (checked) return;
+    var first = null;
+    var count = 0;
+    Object.keys(rules).forEach(function (name) {
+      var input = form.elements[name];
+      if (input && check(input)) {
+        count += 1;
+        first = first || input;
+      }
+    });
+    if (first) {
+      event.preventDefault();
+      announce(count === 1 ? "Please check one field." : "Please check " + count + " fields.");
+      first.focus();
+      return;
+    }
+    event.preventDefault();
+    var submit = form.querySelector("[type=submit]");
+    submit.disabled = true;
+    verifyCaptcha().then(function (valid) {
+      submit.disabled = false;
+      if (!valid) {
+        showError(answer, "That did not match the picture. Please try again.");
+        announce("The characters did not match the picture.");
+        answer.focus();
+        return;
+      }
+      checked = true;
+      form.requestSubmit ? form.requestSubmit(submit) : form.submit();
+    });
+  });
 })();

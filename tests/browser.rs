@@ -1,0 +1,408 @@
+//! The pages as people meet them: Debian's Chromium, headless, driven through chromedriver
+//! against the real binary, with JavaScript on and off; axe-core checks accessibility and the
+//! screenshots in docs/screenshots are taken here.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::server::Server;
+use common::tools::require;
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const ANSWER: &str = "pass";
+
+/// chromedriver and a Chromium session, both ended on drop.
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    async fn start(javascript: bool, width: u32) -> Option<Browser> {
+        let chromium = require("chromium")?;
+        let chromedriver = require("chromedriver")?;
+        let port = common::http::free_port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let mut options = json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display()),
+                format!("--window-size={width},1000"), "--lang=en-US",
+            ],
+        });
+        if !javascript {
+            options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options);
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // chromedriver speaks plain HTTP on loopback: no TLS stack needed.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client =
+            ClientBuilder::new(connector).capabilities(caps).connect(&url).await.expect("a Chromium session");
+        Some(Browser { client, driver, _profile: profile })
+    }
+}
+
+fn app(dir: &std::path::Path, extra: &[(&str, &str)]) -> Server {
+    let mut env =
+        vec![("APP_ENV", "development"), ("CAPTCHA_TEST_ANSWER", ANSWER), ("TOTP_SECRET", TOTP_SECRET)];
+    env.extend_from_slice(extra);
+    Server::start(dir, &env)
+}
+
+async fn stored(dir: &std::path::Path) -> i64 {
+    let url = format!("sqlite://{}/data/contact.db", dir.display());
+    let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();
+    rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap()
+}
+
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let field = c.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// datetime-local takes keys in a locale's order; the test sets the value as the picker would.
+async fn set_time(c: &Client, value: &str) {
+    c.execute(
+        "const t = document.getElementById('preferred_time'); t.value = arguments[0]; t.dispatchEvent(new Event('input'));",
+        vec![json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+async fn fill_valid(c: &Client) {
+    type_into(c, "name", "Ada Lovelace").await;
+    type_into(c, "email", "ada@example.com").await;
+    type_into(c, "phone", "+1 415 858 6273").await;
+    set_time(c, &in_days(3)).await;
+    type_into(c, "message", "Call me about the engine.").await;
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> Option<String> {
+    match c.find(Locator::Css(css)).await {
+        Ok(el) => el.text().await.ok(),
+        Err(_) => None,
+    }
+}
+
+/// Polls `f` for up to 10 s.
+async fn eventually<F, Fut>(what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..100 {
+        if f().await {
+            return;
+        }
+        rocket::tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+async fn path(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_string()
+}
+
+async fn active_id(c: &Client) -> String {
+    c.execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Runs axe-core on the current page; the serious and critical violations.
+async fn axe(c: &Client) -> Option<Vec<Value>> {
+    let file =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js");
+    let Ok(source) = std::fs::read_to_string(&file) else {
+        assert_ne!(
+            std::env::var("CONTACT_TEST_STRICT").as_deref(),
+            Ok("1"),
+            "axe-core is not installed (npm ci in tests/browser)"
+        );
+        println!("SKIPPED: axe-core not found (npm ci in tests/browser)");
+        return None;
+    };
+    c.execute(&source, vec![]).await.unwrap();
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; axe.run(document).then(r => done(r.violations), e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations = result.as_array().unwrap_or_else(|| panic!("axe failed: {result}")).clone();
+    Some(
+        violations
+            .into_iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .map(|v| json!({ "id": v["id"], "impact": v["impact"], "nodes": v["nodes"].as_array().map(|n| n.iter().map(|n| n["target"].clone()).collect::<Vec<_>>()) }))
+            .collect(),
+    )
+}
+
+async fn assert_accessible(c: &Client, page: &str) {
+    if let Some(violations) = axe(c).await {
+        assert!(violations.is_empty(), "{page}: {}", serde_json::to_string_pretty(&violations).unwrap());
+    }
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+#[rocket::async_test]
+async fn the_form_with_javascript() {
+    let Some(b) = Browser::start(true, 1100).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let server = app(dir.path(), &[]);
+    let c = &b.client;
+    let home = format!("http://{}/", server.addr);
+    c.goto(&home).await.unwrap();
+    assert_accessible(c, "form").await;
+    screenshot(c, "form").await;
+
+    // An empty submit shows the messages beside the fields, focuses the first, sends nothing.
+    click(c, "button[type=submit]").await;
+    eventually("the name error", || async {
+        text_of(c, "#name-error").await.is_some_and(|t| t.contains("enter your name"))
+    })
+    .await;
+    for id in ["email-error", "phone-error", "preferred_time-error", "captcha_answer-error"] {
+        assert!(c.find(Locator::Id(id)).await.is_ok(), "{id}");
+    }
+    assert_eq!(active_id(c).await, "name");
+    assert_eq!(path(c).await, "/");
+    let described = c.find(Locator::Id("email")).await.unwrap().attr("aria-describedby").await.unwrap();
+    assert_eq!(described.as_deref(), Some("email-error"));
+    assert_accessible(c, "form with errors").await;
+    screenshot(c, "form-errors").await;
+
+    // A bad email is flagged on leaving the field, before any submit.
+    c.goto(&home).await.unwrap();
+    type_into(c, "email", "not-an-email").await;
+    click(c, "#name").await;
+    eventually("the email error", || async {
+        text_of(c, "#email-error").await.is_some_and(|t| t.contains("valid email"))
+    })
+    .await;
+
+    // A wrong CAPTCHA answer is caught by the AJAX check: nothing is sent.
+    fill_valid(c).await;
+    type_into(c, "captcha_answer", "wrong").await;
+    click(c, "button[type=submit]").await;
+    eventually("the captcha error", || async {
+        text_of(c, "#captcha_answer-error").await.is_some_and(|t| t.contains("did not match"))
+    })
+    .await;
+    assert_eq!(path(c).await, "/");
+    assert_eq!(stored(dir.path()).await, 0);
+
+    // Refresh changes the picture (and the token) in place.
+    let before = c.find(Locator::Css(".captcha-image")).await.unwrap().attr("src").await.unwrap().unwrap();
+    let token = c.find(Locator::Css("input[name=captcha_token]")).await.unwrap().prop("value").await.unwrap();
+    click(c, "button.captcha-refresh").await;
+    eventually("a new picture", || async {
+        let src = c
+            .find(Locator::Css(".captcha-image"))
+            .await
+            .unwrap()
+            .attr("src")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        src != before && src.starts_with("data:image/png;base64,")
+    })
+    .await;
+    let new_token =
+        c.find(Locator::Css("input[name=captcha_token]")).await.unwrap().prop("value").await.unwrap();
+    assert_ne!(token, new_token);
+    assert!(c.find(Locator::Css("button.captcha-audio")).await.is_ok(), "a play button for the audio");
+
+    // A correct fill lands on the thanks page and the row exists.
+    fill_valid(c).await;
+    type_into(c, "captcha_answer", "PASS").await;
+    click(c, "button[type=submit]").await;
+    eventually("the thanks page", || async { path(c).await == "/thanks" }).await;
+    assert_eq!(stored(dir.path()).await, 1);
+    assert_accessible(c, "thanks").await;
+    drop(server);
+}
+
+#[rocket::async_test]
+async fn refresh_counts_down_after_429() {
+    let Some(b) = Browser::start(true, 1100).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let server = app(dir.path(), &[("RATELIMIT_CAPTCHA", "2/minute")]);
+    let c = &b.client;
+    c.goto(&format!("http://{}/", server.addr)).await.unwrap();
+    for _ in 0..2 {
+        let before = c.find(Locator::Css(".captcha-image")).await.unwrap().attr("src").await.unwrap();
+        click(c, "button.captcha-refresh").await;
+        eventually("a new picture", || async {
+            c.find(Locator::Css(".captcha-image")).await.unwrap().attr("src").await.unwrap() != before
+        })
+        .await;
+    }
+    click(c, "button.captcha-refresh").await;
+    eventually("the countdown", || async {
+        text_of(c, "button.captcha-refresh").await.is_some_and(|t| t.starts_with("New picture in "))
+    })
+    .await;
+    let button = c.find(Locator::Css("button.captcha-refresh")).await.unwrap();
+    assert_eq!(button.prop("disabled").await.unwrap().as_deref(), Some("true"));
+    let first: u32 = button
+        .text()
+        .await
+        .unwrap()
+        .trim_start_matches("New picture in ")
+        .trim_end_matches(" s")
+        .parse()
+        .unwrap();
+    assert!(first > 1 && first <= 60, "counts down from Retry-After: {first}");
+    rocket::tokio::time::sleep(Duration::from_millis(2200)).await;
+    let later: u32 = button
+        .text()
+        .await
+        .unwrap()
+        .trim_start_matches("New picture in ")
+        .trim_end_matches(" s")
+        .parse()
+        .unwrap();
+    assert!(later < first, "{later} < {first}");
+    drop(server);
+}
+
+#[rocket::async_test]
+async fn the_form_without_javascript() {
+    let Some(b) = Browser::start(false, 1100).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let server = app(dir.path(), &[]);
+    let c = &b.client;
+    c.goto(&format!("http://{}/", server.addr)).await.unwrap();
+    assert!(
+        c.find(Locator::Css("a.captcha-refresh")).await.is_ok(),
+        "no script ran: the plain link is there"
+    );
+    click(c, "button[type=submit]").await;
+    eventually("the server's error page", || async { text_of(c, "#form-alert").await.is_some() }).await;
+    assert!(
+        text_of(c, "#name-error").await.unwrap().contains("enter your name"),
+        "the server's errors beside the fields"
+    );
+    type_into(c, "email", "ada@example.com").await;
+    fill_valid(c).await;
+    type_into(c, "captcha_answer", ANSWER).await;
+    click(c, "button[type=submit]").await;
+    eventually("the thanks page", || async { path(c).await == "/thanks" }).await;
+    assert_eq!(stored(dir.path()).await, 1);
+    drop(server);
+}
+
+#[rocket::async_test]
+async fn the_admin_in_a_browser() {
+    let Some(b) = Browser::start(true, 1200).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let server = app(dir.path(), &[]);
+    let c = &b.client;
+    let base = format!("http://{}", server.addr);
+    for (name, email) in [
+        ("Ada Lovelace", "ada@example.com"),
+        ("Grace Hopper", "grace@example.org"),
+        ("Alan Turing", "alan@example.net"),
+    ] {
+        c.goto(&format!("{base}/")).await.unwrap();
+        fill_valid(c).await;
+        type_into(c, "name", name).await;
+        type_into(c, "email", email).await;
+        type_into(c, "captcha_answer", ANSWER).await;
+        click(c, "button[type=submit]").await;
+        eventually("the thanks page", || async { path(c).await == "/thanks" }).await;
+    }
+
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    eventually("the sign-in page", || async { path(c).await == "/admin/login" }).await;
+    assert_accessible(c, "sign-in").await;
+    screenshot(c, "sign-in").await;
+    type_into(c, "code", &totp_code(TOTP_SECRET, unix_now())).await;
+    click(c, "button[type=submit]").await;
+    eventually("the dashboard", || async { path(c).await == "/admin" }).await;
+    assert!(text_of(c, "table.submissions").await.unwrap().contains("Grace Hopper"));
+    assert_accessible(c, "dashboard").await;
+    screenshot(c, "dashboard").await;
+
+    click(c, "a[href='/admin/submissions/2']").await;
+    eventually("the detail page", || async { path(c).await == "/admin/submissions/2" }).await;
+    assert!(text_of(c, "h1").await.unwrap().contains("Grace Hopper"));
+    type_into(c, "body", "Called back; prefers mornings.").await;
+    click(c, "form[action$='/notes'] button").await;
+    eventually("the note", || async {
+        text_of(c, ".note").await.is_some_and(|t| t.contains("prefers mornings"))
+    })
+    .await;
+    c.find(Locator::Id("status")).await.unwrap().select_by_value("contacted").await.unwrap();
+    click(c, "form[action$='/status'] button").await;
+    eventually("the new status", || async {
+        text_of(c, ".detail-head .badge").await.is_some_and(|t| t.to_lowercase() == "contacted")
+    })
+    .await;
+    assert_accessible(c, "detail").await;
+    screenshot(c, "detail").await;
+
+    // At phone width the dashboard still reads (rows become cards) and the detail stacks.
+    c.set_window_size(390, 900).await.unwrap();
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    let overflow = c
+        .execute("return document.documentElement.scrollWidth > window.innerWidth + 1", vec![])
+        .await
+        .unwrap();
+    assert_eq!(overflow, json!(false), "no sideways scrolling at 390 px");
+    screenshot(c, "dashboard-phone").await;
+    c.set_window_size(1200, 1000).await.unwrap();
+
+    click(c, "form[action$='/admin/logout'] button").await;
+    eventually("signed out", || async { path(c).await == "/admin/login" }).await;
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    eventually("sent to sign-in again", || async { path(c).await == "/admin/login" }).await;
+    drop(server);
+}
