@@ -31,7 +31,7 @@ pub async fn start(cookies: &CookieJar<'_>, app: &App, secure: SecureCookies) ->
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let id = URL_SAFE_NO_PAD.encode(raw);
-    app.store.create_session(&hash(&id), now(app)).await?;
+    app.store.create_session(&hash(&id), now(app), IDLE_SECS, ABSOLUTE_SECS).await?;
     let cookie = Cookie::build((app.cookies.admin.clone(), id))
         .path(app.config.base_path.as_str().to_string())
         .http_only(true)

@@ -13,19 +13,31 @@ pub struct AuditRow {
 }
 
 impl Store {
-    pub async fn create_session(&self, id_hash: &str, now: i64) -> Result<(), StoreError> {
+    /// Stores a new session, and clears out the sessions that have expired meanwhile.
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        now: i64,
+        idle: i64,
+        absolute: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM admin_sessions WHERE last_seen <= ? OR created_at <= ?")
+            .bind(now - idle)
+            .bind(now - absolute)
+            .execute(&self.writer)
+            .await?;
         sqlx::query("INSERT INTO admin_sessions (id_hash, created_at, last_seen) VALUES (?, ?, ?)")
             .bind(id_hash)
             .bind(now)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
 
-    /// Whether the session exists and is within both timeouts; if so it counts as seen now
-    /// (written at most every `touch_every` seconds, so busy pages don't write on every request).
-    /// Expired sessions are deleted.
+    /// Whether the session exists and is within both timeouts. A live session counts as seen
+    /// now, written at most every `touch_every` seconds (a page view is a read, not a write);
+    /// an expired one is deleted.
     pub async fn touch_session(
         &self,
         id_hash: &str,
@@ -34,33 +46,33 @@ impl Store {
         absolute: i64,
         touch_every: i64,
     ) -> Result<bool, StoreError> {
-        sqlx::query("DELETE FROM admin_sessions WHERE last_seen <= ? OR created_at <= ?")
-            .bind(now - idle)
-            .bind(now - absolute)
-            .execute(&self.pool)
-            .await?;
-        let last_seen: Option<i64> =
-            sqlx::query_scalar("SELECT last_seen FROM admin_sessions WHERE id_hash = ?")
+        let times: Option<(i64, i64)> =
+            sqlx::query_as("SELECT created_at, last_seen FROM admin_sessions WHERE id_hash = ?")
                 .bind(id_hash)
                 .fetch_optional(&self.pool)
                 .await?;
-        match last_seen {
-            None => Ok(false),
-            Some(seen) => {
-                if now - seen >= touch_every {
-                    sqlx::query("UPDATE admin_sessions SET last_seen = ? WHERE id_hash = ?")
-                        .bind(now)
-                        .bind(id_hash)
-                        .execute(&self.pool)
-                        .await?;
-                }
-                Ok(true)
-            }
+        let Some((created_at, last_seen)) = times else {
+            return Ok(false);
+        };
+        if now - last_seen >= idle || now - created_at >= absolute {
+            self.delete_session(id_hash).await?;
+            return Ok(false);
         }
+        if now - last_seen >= touch_every {
+            sqlx::query("UPDATE admin_sessions SET last_seen = ? WHERE id_hash = ?")
+                .bind(now)
+                .bind(id_hash)
+                .execute(&self.writer)
+                .await?;
+        }
+        Ok(true)
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM admin_sessions WHERE id_hash = ?").bind(id_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM admin_sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 
@@ -69,7 +81,7 @@ impl Store {
     pub async fn accept_totp_step(&self, step: i64) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE totp_state SET last_step = ?1 WHERE id = 1 AND last_step < ?1")
             .bind(step)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -86,7 +98,7 @@ impl Store {
             .bind(action)
             .bind(ip)
             .bind(submission_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

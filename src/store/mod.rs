@@ -65,7 +65,11 @@ pub struct SealedSubmission {
 
 #[derive(Clone)]
 pub struct Store {
+    /// Reads, several at once (WAL lets readers run beside the writer).
     pool: SqlitePool,
+    /// Writes, one connection: SQLite has one writer at a time anyway, and queueing here costs
+    /// a wake-up where racing connections would sleep in SQLite's busy handler.
+    writer: SqlitePool,
     path: PathBuf,
 }
 
@@ -86,13 +90,18 @@ impl Store {
             // Deleted rows (erasure requests) are overwritten, not left in free pages.
             .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await?;
+        migrations::apply(&writer).await?;
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(4)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
-        migrations::apply(&pool).await?;
-        Ok(Store { pool, path: path.to_path_buf() })
+        Ok(Store { pool, writer, path: path.to_path_buf() })
     }
 
     /// Whether the database answers a query from the file at its path. Open connections keep
@@ -118,6 +127,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     /// A consistent copy of the live database in a new file (`VACUUM INTO`).

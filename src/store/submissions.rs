@@ -88,7 +88,7 @@ impl Store {
         .bind(&s.phone_country)
         .bind(&s.phone_line_type)
         .bind(&s.phone_carrier)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(id)
     }
@@ -193,7 +193,7 @@ impl Store {
         .bind(created_at)
         .bind(body)
         .bind(submission_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -203,14 +203,14 @@ impl Store {
         let done = sqlx::query("UPDATE submissions SET status = ? WHERE id = ?")
             .bind(status)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Deletes the submission and (by cascade) its notes; false when it did not exist.
     pub async fn delete(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM submissions WHERE id = ?").bind(id).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM submissions WHERE id = ?").bind(id).execute(&self.writer).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -221,7 +221,7 @@ impl Store {
         reseal: impl Fn(TokenColumn, &str) -> Result<String, E>,
         index: impl Fn(&str) -> Result<String, E>,
     ) -> Result<Result<u64, E>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let rows = sqlx::query("SELECT id, name, email, phone, message FROM submissions")
             .fetch_all(&mut *tx)
             .await?;

@@ -16,8 +16,13 @@ pub struct Server {
 
 impl Server {
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Server {
+        Server::start_binary(None, dir, env)
+    }
+
+    /// Like [`Server::start`], with another build of the binary (e.g. the release one).
+    pub fn start_binary(binary: Option<&str>, dir: &Path, env: &[(&str, &str)]) -> Server {
         let port = free_port();
-        let child = Command::new(BIN)
+        let child = Command::new(binary.unwrap_or(BIN))
             .current_dir(dir)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -37,6 +42,12 @@ impl Server {
     pub fn log(&self) -> String {
         let read = |f: &str| std::fs::read_to_string(self.dir.join(f)).unwrap_or_default();
         read("stdout.log") + &read("stderr.log")
+    }
+
+    /// SIGKILL: no shutdown, no flush, like a crash or an OOM kill.
+    pub fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn stop(mut self) -> String {
