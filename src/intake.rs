@@ -72,7 +72,7 @@ pub async fn accept(
         }
     };
     let sealed = seal(state, &details, verdict, phone, now);
-    Ok(state.store.insert_submission(&sealed).await?)
+    Ok(state.store.insert_submission(sealed).await?)
 }
 
 fn seal(

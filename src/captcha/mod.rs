@@ -1,5 +1,5 @@
 //! CAPTCHA challenges. A challenge is a random token mapped, server-side, to the hash of its
-//! answer, the answer sealed (to draw the image and speak the audio on demand), an expiry
+//! answer, the answer itself (to draw the image and speak the audio on demand), an expiry
 //! (300 s) and a count of wrong answers. `/captcha/verify` checks without using the token up
 //! and kills it after three wrong answers; a form submission spends it, right or wrong.
 //!
@@ -47,7 +47,6 @@ pub struct Captchas {
     store: ChallengeStore,
     clock: Clock,
     answer_key: [u8; 32],
-    seal: fernet::Fernet,
     test_answer: Option<String>,
     drawing: Arc<Semaphore>,
 }
@@ -61,14 +60,11 @@ impl Captchas {
         clock: Clock,
     ) -> Captchas {
         let (answer_key, seal_key) = keys;
-        let seal =
-            fernet::Fernet::new(&URL_SAFE_NO_PAD.encode(seal_key)).expect("32 bytes make a Fernet key");
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
         Captchas {
-            store: ChallengeStore::new(redis),
+            store: ChallengeStore::new(redis, seal_key),
             clock,
             answer_key,
-            seal,
             test_answer,
             drawing: Arc::new(Semaphore::new(parallel * 2)),
         }
@@ -83,16 +79,17 @@ impl Captchas {
         let answer = match &self.test_answer {
             Some(fixed) => fixed.clone(),
             None => {
-                let mut rng = rand::rngs::OsRng;
+                // A CSPRNG seeded from the OS: no system call per challenge.
+                let mut rng = rand::thread_rng();
                 (0..ANSWER_LEN).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
             }
         };
         let mut raw = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut raw);
+        rand::thread_rng().fill_bytes(&mut raw);
         let token = URL_SAFE_NO_PAD.encode(raw);
         let record = Record {
             answer_hash: self.hash(&answer),
-            sealed_answer: self.seal.encrypt(answer.as_bytes()),
+            answer: answer.into_boxed_str(),
             expires_ms: self.clock.now_ms() + LIFETIME.as_millis() as u64,
             wrong: 0,
         };
@@ -137,11 +134,9 @@ impl Captchas {
         if !plausible_token(token) {
             return Ok(None);
         }
-        let Some(sealed) = self.store.sealed_answer(token, self.clock.now_ms()).await? else {
+        let Some(answer) = self.store.answer(token, self.clock.now_ms()).await? else {
             return Ok(None);
         };
-        let answer = self.seal.decrypt(&sealed).map_err(|_| CaptchaError::Render)?;
-        let answer = String::from_utf8(answer).map_err(|_| CaptchaError::Render)?;
         let _permit = self.drawing.acquire().await.map_err(|_| CaptchaError::Render)?;
         let drawn = rocket::tokio::task::spawn_blocking(move || draw(&answer))
             .await
@@ -218,9 +213,7 @@ mod tests {
         let captchas = Captchas::new(([1; 32], [2; 32]), None, None, Clock::system());
         for _ in 0..3 {
             let token = captchas.issue().await.unwrap();
-            let ChallengeStore::Memory(map) = &captchas.store else { unreachable!() };
-            let sealed = map.lock().unwrap().get(&token).unwrap().sealed_answer.clone();
-            let answer = String::from_utf8(captchas.seal.decrypt(&sealed).unwrap()).unwrap();
+            let answer = captchas.store.answer(&token, captchas.clock.now_ms()).await.unwrap().unwrap();
             assert!(
                 captchas.image(&token).await.unwrap().is_some(),
                 "the image is drawn from the stored answer"

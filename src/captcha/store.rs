@@ -1,6 +1,9 @@
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use redis::Script;
 use subtle::ConstantTimeEq;
 
@@ -11,9 +14,42 @@ use crate::redis_conn::Redis;
 #[derive(Debug, Clone)]
 pub struct Record {
     pub answer_hash: [u8; 32],
-    pub sealed_answer: String,
+    /// Kept to draw the picture and speak the sound on demand. In this process's memory it is
+    /// as safe as the hash key; in Redis it is sealed (see [`RedisChallenges`]).
+    pub answer: Box<str>,
     pub expires_ms: u64,
     pub wrong: u32,
+}
+
+/// Tokens are 32 random bytes made here, so their first 8 bytes are already a good hash.
+#[derive(Default)]
+pub struct TokenHasher(u64);
+
+impl Hasher for TokenHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8).take(1) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+}
+
+type Challenges = HashMap<[u8; 32], Record, BuildHasherDefault<TokenHasher>>;
+
+/// The token's 32 bytes (tokens that don't decode to 32 bytes were refused before).
+fn key(token: &str) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    if let Ok(bytes) = URL_SAFE_NO_PAD.decode(token) {
+        if bytes.len() == 32 {
+            key.copy_from_slice(&bytes);
+        }
+    }
+    key
 }
 
 impl Record {
@@ -35,15 +71,15 @@ pub enum Check {
 const MAX_IN_MEMORY: usize = 100_000;
 
 pub enum ChallengeStore {
-    Memory(Mutex<HashMap<String, Record>>),
+    Memory(Mutex<Challenges>),
     Redis(RedisChallenges),
 }
 
 impl ChallengeStore {
-    pub fn new(redis: Option<Redis>) -> ChallengeStore {
+    pub fn new(redis: Option<Redis>, seal_key: [u8; 32]) -> ChallengeStore {
         match redis {
-            None => ChallengeStore::Memory(Mutex::new(HashMap::new())),
-            Some(redis) => ChallengeStore::Redis(RedisChallenges::new(redis)),
+            None => ChallengeStore::Memory(Mutex::new(Challenges::default())),
+            Some(redis) => ChallengeStore::Redis(RedisChallenges::new(redis, seal_key)),
         }
     }
 
@@ -55,14 +91,14 @@ impl ChallengeStore {
                     let now = record.expires_ms - LIFETIME.as_millis() as u64;
                     map.retain(|_, r| r.live(now));
                     while map.len() >= MAX_IN_MEMORY {
-                        let oldest = map.iter().min_by_key(|(_, r)| r.expires_ms).map(|(k, _)| k.clone());
+                        let oldest = map.iter().min_by_key(|(_, r)| r.expires_ms).map(|(k, _)| *k);
                         match oldest {
                             Some(key) => map.remove(&key),
                             None => break,
                         };
                     }
                 }
-                map.insert(token.to_string(), record);
+                map.insert(key(token), record);
                 Ok(())
             }
             ChallengeStore::Redis(redis) => redis.put(token, &record).await,
@@ -78,7 +114,7 @@ impl ChallengeStore {
         match self {
             ChallengeStore::Memory(map) => {
                 let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-                let Some(record) = map.get_mut(token).filter(|r| r.live(now_ms)) else {
+                let Some(record) = map.get_mut(&key(token)).filter(|r| r.live(now_ms)) else {
                     return Ok(Check::Dead);
                 };
                 if bool::from(record.answer_hash.ct_eq(answer_hash)) {
@@ -97,19 +133,20 @@ impl ChallengeStore {
         match self {
             ChallengeStore::Memory(map) => {
                 let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-                Ok(map.remove(token).filter(|r| r.live(now_ms)).map(|r| r.answer_hash))
+                Ok(map.remove(&key(token)).filter(|r| r.live(now_ms)).map(|r| r.answer_hash))
             }
             ChallengeStore::Redis(redis) => redis.take(token, now_ms).await,
         }
     }
 
-    pub async fn sealed_answer(&self, token: &str, now_ms: u64) -> Result<Option<String>, redis::RedisError> {
+    /// The answer of a live challenge (to draw or speak it).
+    pub async fn answer(&self, token: &str, now_ms: u64) -> Result<Option<String>, redis::RedisError> {
         match self {
             ChallengeStore::Memory(map) => {
                 let map = map.lock().unwrap_or_else(|e| e.into_inner());
-                Ok(map.get(token).filter(|r| r.live(now_ms)).map(|r| r.sealed_answer.clone()))
+                Ok(map.get(&key(token)).filter(|r| r.live(now_ms)).map(|r| r.answer.to_string()))
             }
-            ChallengeStore::Redis(redis) => redis.sealed_answer(token, now_ms).await,
+            ChallengeStore::Redis(redis) => redis.answer(token, now_ms).await,
         }
     }
 }
@@ -121,6 +158,8 @@ pub struct RedisChallenges {
     redis: Redis,
     verify: Script,
     take: Script,
+    /// Answers are sealed before they go to Redis: a dump of it solves no challenge.
+    seal: fernet::Fernet,
 }
 
 /// Returns 1 (right), 0 (wrong, counted) or nil (dead). ARGV: now ms, max wrong, answer hash.
@@ -145,8 +184,9 @@ return r[1]
 "#;
 
 impl RedisChallenges {
-    fn new(redis: Redis) -> RedisChallenges {
-        RedisChallenges { redis, verify: Script::new(VERIFY), take: Script::new(TAKE) }
+    fn new(redis: Redis, seal_key: [u8; 32]) -> RedisChallenges {
+        let seal = fernet::Fernet::new(&URL_SAFE_NO_PAD.encode(seal_key)).expect("32 bytes make a Fernet key");
+        RedisChallenges { redis, verify: Script::new(VERIFY), take: Script::new(TAKE), seal }
     }
 
     fn key(&self, token: &str) -> String {
@@ -162,7 +202,7 @@ impl RedisChallenges {
                 &key,
                 &[
                     ("h", hex(&record.answer_hash)),
-                    ("s", record.sealed_answer.clone()),
+                    ("s", self.seal.encrypt(record.answer.as_bytes())),
                     ("e", record.expires_ms.to_string()),
                     ("w", record.wrong.to_string()),
                 ],
@@ -206,7 +246,7 @@ impl RedisChallenges {
         Ok(found.as_deref().and_then(unhex))
     }
 
-    async fn sealed_answer(&self, token: &str, now_ms: u64) -> Result<Option<String>, redis::RedisError> {
+    async fn answer(&self, token: &str, now_ms: u64) -> Result<Option<String>, redis::RedisError> {
         let (hash, sealed, expires, wrong): (Option<String>, Option<String>, Option<u64>, Option<u32>) =
             redis::cmd("HMGET")
                 .arg(self.key(token))
@@ -215,7 +255,8 @@ impl RedisChallenges {
                 .await?;
         let live =
             hash.is_some() && expires.is_some_and(|e| now_ms < e) && wrong.is_some_and(|w| w < MAX_WRONG);
-        Ok(sealed.filter(|_| live))
+        let opened = sealed.filter(|_| live).and_then(|s| self.seal.decrypt(&s).ok());
+        Ok(opened.and_then(|bytes| String::from_utf8(bytes).ok()))
     }
 }
 

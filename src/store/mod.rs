@@ -3,6 +3,7 @@
 //! personal fields arrive here as Fernet tokens.
 
 mod admin;
+mod batch;
 mod migrations;
 mod submissions;
 
@@ -27,6 +28,8 @@ pub enum StoreError {
     Directory(std::io::ErrorKind),
     #[error("the database file is gone from its path")]
     FileMissing,
+    #[error("database error while storing a submission: {0}")]
+    Batch(String),
 }
 
 /// How a phone number was checked; stored beside the submission, not secret.
@@ -70,6 +73,7 @@ pub struct Store {
     /// Writes, one connection: SQLite has one writer at a time anyway, and queueing here costs
     /// a wake-up where racing connections would sleep in SQLite's busy handler.
     writer: SqlitePool,
+    inserter: batch::Inserter,
     path: PathBuf,
 }
 
@@ -101,7 +105,8 @@ impl Store {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
-        Ok(Store { pool, writer, path: path.to_path_buf() })
+        let inserter = batch::Inserter::start(writer.clone());
+        Ok(Store { pool, writer, inserter, path: path.to_path_buf() })
     }
 
     /// Whether the database answers a query from the file at its path. Open connections keep

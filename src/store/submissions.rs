@@ -70,27 +70,10 @@ const COLUMNS: &str = "id, created_at, name, email, phone, preferred_time, messa
 
 impl Store {
     /// Refused when the file is gone: a visitor is never thanked for a row written nowhere.
-    pub async fn insert_submission(&self, s: &SealedSubmission) -> Result<i64, StoreError> {
+    /// Written together with the submissions arriving at the same moment (group commit).
+    pub async fn insert_submission(&self, s: SealedSubmission) -> Result<i64, StoreError> {
         self.ensure_file()?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO submissions (created_at, name, email, email_index, phone, preferred_time, message,
-                 phone_verdict, phone_country, phone_line_type, phone_carrier)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&s.created_at)
-        .bind(&s.name)
-        .bind(&s.email)
-        .bind(&s.email_index)
-        .bind(&s.phone)
-        .bind(&s.preferred_time)
-        .bind(&s.message)
-        .bind(s.phone_verdict.as_str())
-        .bind(&s.phone_country)
-        .bind(&s.phone_line_type)
-        .bind(&s.phone_carrier)
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(id)
+        self.inserter.insert(s).await
     }
 
     /// One page, newest first, and how many match in all.
