@@ -2,6 +2,7 @@
 //! is found exactly through its blind index; a name or phone by substring, which means
 //! decrypting those two fields of every candidate row (on the blocking pool).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::view::SubmissionView;
@@ -16,22 +17,30 @@ pub struct Listing {
     pub total: i64,
 }
 
+/// `counts` (per status) answers how many match when nothing but a status is filtered.
 pub async fn list(
     state: Arc<ContactState>,
     q: &str,
     status: Option<Status>,
     page: u32,
+    counts: &BTreeMap<String, i64>,
 ) -> Result<Listing, StoreError> {
     let q = q.trim();
     let offset = page.saturating_sub(1).saturating_mul(PAGE_SIZE);
     let status = status.map(Status::as_str);
+    let known_total = match (q, status) {
+        ("", None) => Some(counts.values().sum()),
+        ("", Some(s)) => Some(counts.get(s).copied().unwrap_or(0)),
+        _ => None,
+    };
     if q.is_empty() || q.contains('@') {
         let email_index = match q {
             "" => None,
             // Something that is not an address matches no address.
             q => Some(Email::parse(q).map(|e| state.email_index.of(&e.normalized())).unwrap_or_default()),
         };
-        let (rows, total) = state.store.list(&Filter { status, email_index }, PAGE_SIZE, offset).await?;
+        let (rows, total) =
+            state.store.list(&Filter { status, email_index }, PAGE_SIZE, offset, known_total).await?;
         let items = rows.into_iter().map(|r| SubmissionView::open(r, &state.vault)).collect();
         return Ok(Listing { items, total });
     }

@@ -3,8 +3,8 @@
 //! (300 s) and a count of wrong answers. `/captcha/verify` checks without using the token up
 //! and kills it after three wrong answers; a form submission spends it, right or wrong.
 //!
-//! Images and audio are drawn only when asked for, on the blocking pool behind a semaphore,
-//! so a flood of refreshes queues there instead of stalling the async workers.
+//! Images and audio are drawn only when asked for, on the blocking pool behind a semaphore (one
+//! drawing per core), so a flood of refreshes queues there instead of stalling the async workers.
 
 mod render;
 mod store;
@@ -66,7 +66,7 @@ impl Captchas {
             clock,
             answer_key,
             test_answer,
-            drawing: Arc::new(Semaphore::new(parallel * 2)),
+            drawing: Arc::new(Semaphore::new(parallel)),
         }
     }
 

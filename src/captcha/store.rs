@@ -185,7 +185,8 @@ return r[1]
 
 impl RedisChallenges {
     fn new(redis: Redis, seal_key: [u8; 32]) -> RedisChallenges {
-        let seal = fernet::Fernet::new(&URL_SAFE_NO_PAD.encode(seal_key)).expect("32 bytes make a Fernet key");
+        let seal =
+            fernet::Fernet::new(&URL_SAFE_NO_PAD.encode(seal_key)).expect("32 bytes make a Fernet key");
         RedisChallenges { redis, verify: Script::new(VERIFY), take: Script::new(TAKE), seal }
     }
 

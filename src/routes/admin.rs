@@ -99,8 +99,8 @@ async fn dashboard(
     let q = q.unwrap_or_default().trim();
     let status = status.and_then(TriageStatus::parse);
     let page = page.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p > 0).unwrap_or(1);
-    let listing = listing::list(app.shared(), q, status, page).await?;
     let counts: BTreeMap<String, i64> = app.store.status_counts().await?.into_iter().collect();
+    let listing = listing::list(app.shared(), q, status, page, &counts).await?;
     let all: i64 = counts.values().sum();
     let pages = ((listing.total + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE)).max(1);
     let statuses: Vec<&str> = TriageStatus::ALL.iter().map(|s| s.as_str()).collect();

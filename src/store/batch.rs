@@ -31,7 +31,10 @@ impl Inserter {
 
     pub async fn insert(&self, row: SealedSubmission) -> Result<i64, StoreError> {
         let (done, answer) = oneshot::channel();
-        self.jobs.send(Job { row, done }).await.map_err(|_| StoreError::Migration("the writer has stopped".into()))?;
+        self.jobs
+            .send(Job { row, done })
+            .await
+            .map_err(|_| StoreError::Migration("the writer has stopped".into()))?;
         match answer.await {
             Ok(Ok(id)) => Ok(id),
             Ok(Err(e)) => Err(StoreError::Batch(e)),

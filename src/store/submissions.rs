@@ -76,28 +76,40 @@ impl Store {
         self.inserter.insert(s).await
     }
 
-    /// One page, newest first, and how many match in all.
+    /// One page, newest first, and how many match in all. The WHERE clause names only the
+    /// filters given, so that SQLite answers from the status and email indexes instead of
+    /// reading every row.
+    /// `known_total` spares the count when the caller has it already (from the status counts).
     pub async fn list(
         &self,
         filter: &Filter,
         limit: u32,
         offset: u32,
+        known_total: Option<i64>,
     ) -> Result<(Vec<SubmissionRow>, i64), StoreError> {
-        let condition = "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR email_index = ?2)";
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM submissions WHERE {condition} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
-        ))
-        .bind(filter.status)
-        .bind(&filter.email_index)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        let total = sqlx::query_scalar(&format!("SELECT count(*) FROM submissions WHERE {condition}"))
-            .bind(filter.status)
-            .bind(&filter.email_index)
-            .fetch_one(&self.pool)
-            .await?;
+        let mut conditions = Vec::new();
+        if filter.status.is_some() {
+            conditions.push("status = ?");
+        }
+        if filter.email_index.is_some() {
+            conditions.push("email_index = ?");
+        }
+        let clause =
+            if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let page_sql =
+            format!("SELECT {COLUMNS} FROM submissions {clause} ORDER BY id DESC LIMIT ? OFFSET ?");
+        let count_sql = format!("SELECT count(*) FROM submissions {clause}");
+        let mut page = sqlx::query(&page_sql);
+        let mut count = sqlx::query_scalar(&count_sql);
+        for value in [filter.status, filter.email_index.as_deref()].into_iter().flatten() {
+            page = page.bind(value);
+            count = count.bind(value);
+        }
+        let rows = page.bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let total = match known_total {
+            Some(total) => total,
+            None => count.fetch_one(&self.pool).await?,
+        };
         Ok((rows.iter().map(SubmissionRow::from_row).collect(), total))
     }
 
