@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -24,8 +25,11 @@ struct Browser {
 }
 
 impl Drop for Browser {
+    /// chromedriver and every Chromium process it started share a process group: end them all,
+    /// even when the test failed half-way.
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
@@ -36,6 +40,7 @@ impl Browser {
         let chromedriver = require("chromedriver")?;
         let port = common::http::free_port();
         let driver = Command::new(chromedriver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
@@ -39,7 +39,29 @@ impl Hasher for TokenHasher {
     }
 }
 
-type Challenges = HashMap<[u8; 32], Record, BuildHasherDefault<TokenHasher>>;
+/// Challenges in memory, and their tokens in the order they were made. Every challenge lives
+/// the same 300 s, so that order is also the order they expire in: expired and (past the cap)
+/// oldest ones leave from the front in O(1), whatever the load.
+#[derive(Default)]
+pub struct Challenges {
+    by_token: HashMap<[u8; 32], Record, BuildHasherDefault<TokenHasher>>,
+    made: VecDeque<([u8; 32], u64)>,
+}
+
+impl Challenges {
+    fn insert(&mut self, key: [u8; 32], record: Record, now_ms: u64) {
+        // Tokens already spent are still in `made`; they leave it here like the others.
+        while let Some(&(oldest, expires_ms)) = self.made.front() {
+            if expires_ms > now_ms && self.made.len() < MAX_IN_MEMORY {
+                break;
+            }
+            self.made.pop_front();
+            self.by_token.remove(&oldest);
+        }
+        self.made.push_back((key, record.expires_ms));
+        self.by_token.insert(key, record);
+    }
+}
 
 /// The token's 32 bytes (tokens that don't decode to 32 bytes were refused before).
 fn key(token: &str) -> [u8; 32] {
@@ -67,8 +89,10 @@ pub enum Check {
     Dead,
 }
 
-/// At most this many challenges are kept in memory; past it, the oldest go first.
-const MAX_IN_MEMORY: usize = 100_000;
+/// At most this many challenges are kept in memory (about 6 MiB); past it, the oldest go first.
+/// With the default limit of 120 pages a minute per address, that is 400 addresses' worth of
+/// unsolved forms in the 300 s a challenge lives.
+const MAX_IN_MEMORY: usize = 50_000;
 
 pub enum ChallengeStore {
     Memory(Mutex<Challenges>),
@@ -86,19 +110,8 @@ impl ChallengeStore {
     pub async fn put(&self, token: &str, record: Record) -> Result<(), redis::RedisError> {
         match self {
             ChallengeStore::Memory(map) => {
-                let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-                if map.len() >= MAX_IN_MEMORY {
-                    let now = record.expires_ms - LIFETIME.as_millis() as u64;
-                    map.retain(|_, r| r.live(now));
-                    while map.len() >= MAX_IN_MEMORY {
-                        let oldest = map.iter().min_by_key(|(_, r)| r.expires_ms).map(|(k, _)| *k);
-                        match oldest {
-                            Some(key) => map.remove(&key),
-                            None => break,
-                        };
-                    }
-                }
-                map.insert(key(token), record);
+                let now_ms = record.expires_ms - LIFETIME.as_millis() as u64;
+                map.lock().unwrap_or_else(|e| e.into_inner()).insert(key(token), record, now_ms);
                 Ok(())
             }
             ChallengeStore::Redis(redis) => redis.put(token, &record).await,
@@ -114,7 +127,7 @@ impl ChallengeStore {
         match self {
             ChallengeStore::Memory(map) => {
                 let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-                let Some(record) = map.get_mut(&key(token)).filter(|r| r.live(now_ms)) else {
+                let Some(record) = map.by_token.get_mut(&key(token)).filter(|r| r.live(now_ms)) else {
                     return Ok(Check::Dead);
                 };
                 if bool::from(record.answer_hash.ct_eq(answer_hash)) {
@@ -133,7 +146,7 @@ impl ChallengeStore {
         match self {
             ChallengeStore::Memory(map) => {
                 let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-                Ok(map.remove(&key(token)).filter(|r| r.live(now_ms)).map(|r| r.answer_hash))
+                Ok(map.by_token.remove(&key(token)).filter(|r| r.live(now_ms)).map(|r| r.answer_hash))
             }
             ChallengeStore::Redis(redis) => redis.take(token, now_ms).await,
         }
@@ -144,7 +157,7 @@ impl ChallengeStore {
         match self {
             ChallengeStore::Memory(map) => {
                 let map = map.lock().unwrap_or_else(|e| e.into_inner());
-                Ok(map.get(&key(token)).filter(|r| r.live(now_ms)).map(|r| r.answer.to_string()))
+                Ok(map.by_token.get(&key(token)).filter(|r| r.live(now_ms)).map(|r| r.answer.to_string()))
             }
             ChallengeStore::Redis(redis) => redis.answer(token, now_ms).await,
         }
@@ -271,4 +284,39 @@ fn unhex(text: &str) -> Option<[u8; 32]> {
         .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
         .collect::<Option<_>>()?;
     bytes.try_into().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(expires_ms: u64) -> Record {
+        Record { answer_hash: [0; 32], answer: "x".into(), expires_ms, wrong: 0 }
+    }
+
+    fn token(i: u32) -> [u8; 32] {
+        let mut key = [0u8; 32];
+        key[..4].copy_from_slice(&i.to_le_bytes());
+        key
+    }
+
+    #[test]
+    fn expired_and_oldest_challenges_leave_first_and_the_cap_holds() {
+        let mut challenges = Challenges::default();
+        for i in 0..10 {
+            challenges.insert(token(i), record(1_000), 0);
+        }
+        challenges.by_token.remove(&token(3));
+        challenges.insert(token(100), record(2_000), 1_500);
+        assert_eq!(challenges.by_token.len(), 1, "the ten expired ones are gone, spent ones too");
+        assert_eq!(challenges.made.len(), 1);
+
+        for i in 0..(MAX_IN_MEMORY as u32 + 5) {
+            challenges.insert(token(1_000 + i), record(10_000), 2_000);
+        }
+        assert_eq!(challenges.by_token.len(), MAX_IN_MEMORY);
+        assert!(challenges.made.len() <= MAX_IN_MEMORY);
+        assert!(!challenges.by_token.contains_key(&token(1_000)), "the oldest went first");
+        assert!(challenges.by_token.contains_key(&token(1_000 + MAX_IN_MEMORY as u32 + 4)));
+    }
 }
