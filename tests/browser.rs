@@ -76,11 +76,28 @@ impl Browser {
     }
 }
 
-fn app(dir: &std::path::Path, extra: &[(&str, &str)]) -> Server {
-    let mut env =
-        vec![("APP_ENV", "development"), ("CAPTCHA_TEST_ANSWER", ANSWER), ("TOTP_SECRET", TOTP_SECRET)];
-    env.extend_from_slice(extra);
-    Server::start(dir, &env)
+/// A browser and a server (in CAPTCHA test mode) on its own data directory. Fields drop in
+/// order: the browser, then the server, then its directory.
+struct Fixture {
+    browser: Browser,
+    server: Server,
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    async fn start(javascript: bool, width: u32, extra: &[(&str, &str)]) -> Option<Fixture> {
+        let browser = Browser::start(javascript, width).await?;
+        let dir = tempfile::tempdir().unwrap();
+        let mut env =
+            vec![("APP_ENV", "development"), ("CAPTCHA_TEST_ANSWER", ANSWER), ("TOTP_SECRET", TOTP_SECRET)];
+        env.extend_from_slice(extra);
+        let server = Server::start(dir.path(), &env);
+        Some(Fixture { browser, server, dir })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server.addr)
+    }
 }
 
 async fn stored(dir: &std::path::Path) -> i64 {
@@ -103,6 +120,21 @@ async fn set_time(c: &Client, value: &str) {
     )
     .await
     .unwrap();
+}
+
+/// Fills the form right as `name` <`email`>, answers the CAPTCHA with `answer`, sends it, and
+/// waits for /thanks.
+async fn send_form_as(c: &Client, name: &str, email: &str, answer: &str) {
+    fill_valid(c).await;
+    type_into(c, "name", name).await;
+    type_into(c, "email", email).await;
+    type_into(c, "captcha_answer", answer).await;
+    click(c, "button[type=submit]").await;
+    eventually("the thanks page", || async { path(c).await == "/thanks" }).await;
+}
+
+async fn send_valid_form(c: &Client, answer: &str) {
+    send_form_as(c, "Ada Lovelace", "ada@example.com", answer).await;
 }
 
 async fn fill_valid(c: &Client) {
@@ -198,11 +230,9 @@ async fn screenshot(c: &Client, name: &str) {
 
 #[rocket::async_test]
 async fn the_form_with_javascript() {
-    let Some(b) = Browser::start(true, 1100).await else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let server = app(dir.path(), &[]);
-    let c = &b.client;
-    let home = format!("http://{}/", server.addr);
+    let Some(f) = Fixture::start(true, 1100, &[]).await else { return };
+    let c = &f.browser.client;
+    let home = f.url("/");
     c.goto(&home).await.unwrap();
     assert_accessible(c, "form").await;
     screenshot(c, "form").await;
@@ -241,7 +271,7 @@ async fn the_form_with_javascript() {
     })
     .await;
     assert_eq!(path(c).await, "/");
-    assert_eq!(stored(dir.path()).await, 0);
+    assert_eq!(stored(f.dir.path()).await, 0);
 
     // Refresh changes the picture (and the token) in place.
     let before = c.find(Locator::Css(".captcha-image")).await.unwrap().attr("src").await.unwrap().unwrap();
@@ -265,22 +295,16 @@ async fn the_form_with_javascript() {
     assert!(c.find(Locator::Css("button.captcha-audio")).await.is_ok(), "a play button for the audio");
 
     // A correct fill lands on the thanks page and the row exists.
-    fill_valid(c).await;
-    type_into(c, "captcha_answer", "PASS").await;
-    click(c, "button[type=submit]").await;
-    eventually("the thanks page", || async { path(c).await == "/thanks" }).await;
-    assert_eq!(stored(dir.path()).await, 1);
+    send_valid_form(c, "PASS").await;
+    assert_eq!(stored(f.dir.path()).await, 1);
     assert_accessible(c, "thanks").await;
-    drop(server);
 }
 
 #[rocket::async_test]
 async fn refresh_counts_down_after_429() {
-    let Some(b) = Browser::start(true, 1100).await else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let server = app(dir.path(), &[("RATELIMIT_CAPTCHA", "2/minute")]);
-    let c = &b.client;
-    c.goto(&format!("http://{}/", server.addr)).await.unwrap();
+    let Some(f) = Fixture::start(true, 1100, &[("RATELIMIT_CAPTCHA", "2/minute")]).await else { return };
+    let c = &f.browser.client;
+    c.goto(&f.url("/")).await.unwrap();
     for _ in 0..2 {
         let before = c.find(Locator::Css(".captcha-image")).await.unwrap().attr("src").await.unwrap();
         click(c, "button.captcha-refresh").await;
@@ -315,16 +339,13 @@ async fn refresh_counts_down_after_429() {
         .parse()
         .unwrap();
     assert!(later < first, "{later} < {first}");
-    drop(server);
 }
 
 #[rocket::async_test]
 async fn the_form_without_javascript() {
-    let Some(b) = Browser::start(false, 1100).await else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let server = app(dir.path(), &[]);
-    let c = &b.client;
-    c.goto(&format!("http://{}/", server.addr)).await.unwrap();
+    let Some(f) = Fixture::start(false, 1100, &[]).await else { return };
+    let c = &f.browser.client;
+    c.goto(&f.url("/")).await.unwrap();
     assert!(
         c.find(Locator::Css("a.captcha-refresh")).await.is_ok(),
         "no script ran: the plain link is there"
@@ -335,34 +356,22 @@ async fn the_form_without_javascript() {
         text_of(c, "#name-error").await.unwrap().contains("enter your name"),
         "the server's errors beside the fields"
     );
-    type_into(c, "email", "ada@example.com").await;
-    fill_valid(c).await;
-    type_into(c, "captcha_answer", ANSWER).await;
-    click(c, "button[type=submit]").await;
-    eventually("the thanks page", || async { path(c).await == "/thanks" }).await;
-    assert_eq!(stored(dir.path()).await, 1);
-    drop(server);
+    send_valid_form(c, ANSWER).await;
+    assert_eq!(stored(f.dir.path()).await, 1);
 }
 
 #[rocket::async_test]
 async fn the_admin_in_a_browser() {
-    let Some(b) = Browser::start(true, 1200).await else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let server = app(dir.path(), &[]);
-    let c = &b.client;
-    let base = format!("http://{}", server.addr);
+    let Some(f) = Fixture::start(true, 1200, &[]).await else { return };
+    let c = &f.browser.client;
+    let base = f.url("");
     for (name, email) in [
         ("Ada Lovelace", "ada@example.com"),
         ("Grace Hopper", "grace@example.org"),
         ("Alan Turing", "alan@example.net"),
     ] {
         c.goto(&format!("{base}/")).await.unwrap();
-        fill_valid(c).await;
-        type_into(c, "name", name).await;
-        type_into(c, "email", email).await;
-        type_into(c, "captcha_answer", ANSWER).await;
-        click(c, "button[type=submit]").await;
-        eventually("the thanks page", || async { path(c).await == "/thanks" }).await;
+        send_form_as(c, name, email, ANSWER).await;
     }
 
     c.goto(&format!("{base}/admin")).await.unwrap();
@@ -409,5 +418,4 @@ async fn the_admin_in_a_browser() {
     eventually("signed out", || async { path(c).await == "/admin/login" }).await;
     c.goto(&format!("{base}/admin")).await.unwrap();
     eventually("sent to sign-in again", || async { path(c).await == "/admin/login" }).await;
-    drop(server);
 }

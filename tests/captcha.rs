@@ -9,18 +9,6 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
 use std::time::Duration;
 
-async fn verify(client: &Client, token: &str, answer: &str) -> bool {
-    let res = client
-        .post("/captcha/verify")
-        .header(ContentType::JSON)
-        .body(serde_json::json!({ "token": token, "answer": answer }).to_string())
-        .dispatch()
-        .await;
-    assert_eq!(res.status(), Status::Ok);
-    let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
-    body["valid"].as_bool().unwrap()
-}
-
 async fn stored(app: &TestApp) -> i64 {
     let url = format!("sqlite://{}", app.dir.path().join("contact.db").display());
     let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();

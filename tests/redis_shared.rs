@@ -27,16 +27,6 @@ async fn post(client: &Client, body: String) -> Status {
     client.post("/").header(ContentType::Form).body(body).dispatch().await.status()
 }
 
-async fn verify(client: &Client, token: &str, answer: &str) -> bool {
-    let res = client
-        .post("/captcha/verify")
-        .header(ContentType::JSON)
-        .body(serde_json::json!({ "token": token, "answer": answer }).to_string())
-        .dispatch()
-        .await;
-    res.into_string().await.unwrap().contains("\"valid\":true")
-}
-
 #[rocket::async_test]
 async fn two_instances_share_the_budget() {
     let Some(redis) = RedisServer::start() else { return };

@@ -187,3 +187,16 @@ pub async fn admin_post<'c>(client: &'c Client, path: &str, fields: &[(&str, &st
     all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
     client.post(path.to_string()).header(ContentType::Form).body(encode(&all)).dispatch().await
 }
+
+/// Asks `/captcha/verify` whether `answer` solves `token`.
+pub async fn verify(client: &Client, token: &str, answer: &str) -> bool {
+    let res = client
+        .post("/captcha/verify")
+        .header(ContentType::JSON)
+        .body(serde_json::json!({ "token": token, "answer": answer }).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+    body["valid"].as_bool().unwrap()
+}
