@@ -131,17 +131,21 @@ fn vault_tokens_follow_the_spec() {
 /// With Python's `cryptography` on the machine, the real thing reads the vault's tokens.
 #[test]
 fn python_cryptography_reads_vault_tokens() {
-    let probe = std::process::Command::new("python3").args(["-c", "import cryptography.fernet"]).output();
-    if !probe.is_ok_and(|o| o.status.success()) {
+    // Debian's python3-cryptography goes to /usr/bin/python3, which may not be the one on PATH.
+    let with_cryptography = ["python3", "/usr/bin/python3"].into_iter().find(|python| {
+        let probe = std::process::Command::new(python).args(["-c", "import cryptography.fernet"]).output();
+        probe.is_ok_and(|o| o.status.success())
+    });
+    let Some(python) = with_cryptography else {
         println!("SKIPPED: python3 with cryptography not found");
         return;
-    }
+    };
     let key = fernet::Fernet::generate_key();
     let other = fernet::Fernet::generate_key();
     let vault = Vault::from_keys(&Secret::new(format!("{key},{other}"))).unwrap();
     let token = vault.encrypt("Grace Hopper ✓");
     let script = "import sys\nfrom cryptography.fernet import Fernet\nsys.stdout.write(Fernet(sys.argv[1].encode()).decrypt(sys.argv[2].encode()).decode())";
-    let out = std::process::Command::new("python3").args(["-c", script, &key, &token]).output().unwrap();
+    let out = std::process::Command::new(python).args(["-c", script, &key, &token]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "Grace Hopper ✓");
 }
