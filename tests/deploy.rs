@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -84,8 +85,11 @@ struct Nginx {
 }
 
 impl Drop for Nginx {
+    /// The master and its workers share a process group: SIGKILL to the master alone would
+    /// leave the workers running.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.wait();
     }
 }
@@ -169,6 +173,7 @@ impl Nginx {
         );
         std::fs::write(p.join("nginx.conf"), main).unwrap();
         let child = Command::new(nginx)
+            .process_group(0)
             .arg("-p")
             .arg(p)
             .arg("-c")
