@@ -28,9 +28,7 @@ impl Drop for Browser {
     /// chromedriver and every Chromium process it started share a process group: end them all,
     /// even when the test failed half-way.
     fn drop(&mut self) {
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.wait();
+        common::tools::kill_group(&mut self.driver);
     }
 }
 
@@ -39,7 +37,7 @@ impl Browser {
         let chromium = require("chromium")?;
         let chromedriver = require("chromedriver")?;
         let port = common::http::free_port();
-        let driver = Command::new(chromedriver)
+        let mut driver = Command::new(chromedriver)
             .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -62,16 +60,23 @@ impl Browser {
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);
         let url = format!("http://127.0.0.1:{port}");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // chromedriver speaks plain HTTP on loopback: no TLS stack needed.
+        // chromedriver speaks plain HTTP on loopback: no TLS stack needed. It may accept a
+        // connection before it can serve it, so the session is asked for until it comes (10 s).
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client =
-            ClientBuilder::new(connector).capabilities(caps).connect(&url).await.expect("a Chromium session");
+        let mut attempts = 0;
+        let client = loop {
+            match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(_) if attempts < 100 => {
+                    attempts += 1;
+                    rocket::tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    common::tools::kill_group(&mut driver);
+                    panic!("no Chromium session: {e}");
+                }
+            }
+        };
         Some(Browser { client, driver, _profile: profile })
     }
 }
@@ -300,6 +305,12 @@ async fn the_form_with_javascript() {
     assert_accessible(c, "thanks").await;
 }
 
+/// The seconds the refresh button says are left ("New picture in 12 s").
+async fn countdown(button: &fantoccini::elements::Element) -> u32 {
+    let text = button.text().await.unwrap();
+    text.trim_start_matches("New picture in ").trim_end_matches(" s").parse().unwrap()
+}
+
 #[rocket::async_test]
 async fn refresh_counts_down_after_429() {
     let Some(f) = Fixture::start(true, 1100, &[("RATELIMIT_CAPTCHA", "2/minute")]).await else { return };
@@ -320,24 +331,10 @@ async fn refresh_counts_down_after_429() {
     .await;
     let button = c.find(Locator::Css("button.captcha-refresh")).await.unwrap();
     assert_eq!(button.prop("disabled").await.unwrap().as_deref(), Some("true"));
-    let first: u32 = button
-        .text()
-        .await
-        .unwrap()
-        .trim_start_matches("New picture in ")
-        .trim_end_matches(" s")
-        .parse()
-        .unwrap();
+    let first = countdown(&button).await;
     assert!(first > 1 && first <= 60, "counts down from Retry-After: {first}");
     rocket::tokio::time::sleep(Duration::from_millis(2200)).await;
-    let later: u32 = button
-        .text()
-        .await
-        .unwrap()
-        .trim_start_matches("New picture in ")
-        .trim_end_matches(" s")
-        .parse()
-        .unwrap();
+    let later = countdown(&button).await;
     assert!(later < first, "{later} < {first}");
 }
 

@@ -88,9 +88,7 @@ impl Drop for Nginx {
     /// The master and its workers share a process group: SIGKILL to the master alone would
     /// leave the workers running.
     fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.wait();
+        common::tools::kill_group(&mut self.child);
     }
 }
 

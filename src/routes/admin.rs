@@ -154,6 +154,23 @@ async fn detail(
     Ok(page.map(RawHtml))
 }
 
+/// After a change to submission `id`: 404 when there was nothing to change, else the audit
+/// line and a redirect to `to`.
+async fn changed(
+    app: &App,
+    ip: ClientIp,
+    action: &str,
+    id: i64,
+    done: bool,
+    to: &str,
+) -> Result<Option<Redirect>, WebError> {
+    if !done {
+        return Ok(None);
+    }
+    audit(app, action, ip, Some(id)).await?;
+    Ok(Some(Redirect::to(app.config.base_path.join(to))))
+}
+
 /// 422 with the detail page showing `field`'s error.
 async fn refused(
     app: &App,
@@ -183,11 +200,8 @@ async fn add_note(
         Ok(_) => return Err(refused(&app, id, &csrf, "body", "Write something first.").await),
         Err(message) => return Err(refused(&app, id, &csrf, "body", message).await),
     };
-    if !app.store.add_note(id, &now_text(&app), &app.vault.encrypt(body.as_str())).await? {
-        return Ok(None);
-    }
-    audit(&app, "note", ip, Some(id)).await?;
-    Ok(Some(Redirect::to(app.config.base_path.join(&format!("/admin/submissions/{id}")))))
+    let done = app.store.add_note(id, &now_text(&app), &app.vault.encrypt(body.as_str())).await?;
+    changed(&app, ip, "note", id, done, &format!("/admin/submissions/{id}")).await
 }
 
 #[post("/admin/submissions/<id>/status", data = "<form>")]
@@ -202,11 +216,8 @@ async fn set_status(
     let Some(status) = TriageStatus::parse(form.0.text("status")) else {
         return Err(refused(&app, id, &csrf, "status", "Pick one of new, contacted, closed or spam.").await);
     };
-    if !app.store.set_status(id, status.as_str()).await? {
-        return Ok(None);
-    }
-    audit(&app, "status", ip, Some(id)).await?;
-    Ok(Some(Redirect::to(app.config.base_path.join(&format!("/admin/submissions/{id}")))))
+    let done = app.store.set_status(id, status.as_str()).await?;
+    changed(&app, ip, "status", id, done, &format!("/admin/submissions/{id}")).await
 }
 
 #[post("/admin/submissions/<id>/delete", data = "<_form>")]
@@ -217,11 +228,8 @@ async fn delete(
     id: i64,
     _form: CheckedForm,
 ) -> Result<Option<Redirect>, WebError> {
-    if !app.store.delete(id).await? {
-        return Ok(None);
-    }
-    audit(&app, "delete", ip, Some(id)).await?;
-    Ok(Some(Redirect::to(app.config.base_path.join("/admin"))))
+    let done = app.store.delete(id).await?;
+    changed(&app, ip, "delete", id, done, "/admin").await
 }
 
 #[get("/admin/export.csv")]

@@ -3,6 +3,14 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+
+/// Kills a child started with `process_group(0)` and everything it started (chromedriver's
+/// browsers, NGINX's workers), then reaps it.
+pub fn kill_group(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    let _ = child.wait();
+}
 use std::time::{Duration, Instant};
 
 /// Where a tool is: on PATH, or in the sbin folders a non-root PATH may leave out.
