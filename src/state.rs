@@ -13,6 +13,7 @@ use crate::guards::csrf::CsrfKey;
 use crate::phone::PhoneChecker;
 use crate::ratelimit::Limiter;
 use crate::redis_conn::Redis;
+use crate::render::stencil::Periodic;
 use crate::render::Renderer;
 use crate::store::Store;
 
@@ -24,6 +25,8 @@ pub struct ContactState {
     pub admin: AdminAuth,
     pub store: Store,
     pub render: Renderer,
+    /// The blank form, rendered once a minute and filled with each visitor's tokens.
+    pub blank_form: Periodic,
     pub csrf: CsrfKey,
     pub cookies: CookieNames,
     pub captchas: Captchas,
@@ -67,6 +70,7 @@ impl ContactState {
             admin,
             store,
             render,
+            blank_form: Periodic::default(),
             csrf,
             cookies,
             captchas,

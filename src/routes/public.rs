@@ -15,6 +15,7 @@ use crate::guards::form_body::Fields;
 use crate::guards::limited::{DefaultBudget, SubmitBudget};
 use crate::guards::{App, CheckedForm, CsrfToken, Limited, Wants};
 use crate::intake::{self, CaptchaAnswer, IntakeError};
+use crate::render::stencil::{slot, Stencil};
 
 pub fn routes() -> Vec<Route> {
     routes![form, submit, thanks]
@@ -29,7 +30,13 @@ async fn form(
     csrf: CsrfToken,
     _limit: Limited<DefaultBudget>,
 ) -> Result<RawHtml<String>, WebError> {
-    Ok(RawHtml(form_page(&app, &csrf, &Fields::default(), &FieldErrors::new()).await?))
+    let captcha_token = app.captchas.issue().await?;
+    let now = OffsetDateTime::now_utc();
+    let blank = app.blank_form.get(now.unix_timestamp().div_euclid(60), || {
+        let page = render_form(&app, &Fields::default(), &FieldErrors::new(), &slot(0), &slot(1), now)?;
+        Ok::<_, WebError>(Stencil::cut(&page, 2))
+    })?;
+    Ok(RawHtml(blank.fill(&[&csrf.0, &captcha_token])))
 }
 
 #[post("/", data = "<form>")]
@@ -82,17 +89,28 @@ async fn form_page(
     fields: &Fields,
     errors: &FieldErrors,
 ) -> Result<String, WebError> {
+    let captcha_token = app.captchas.issue().await?;
+    render_form(app, fields, errors, &csrf.0, &captcha_token, OffsetDateTime::now_utc())
+}
+
+/// The form page itself; the blank one is rendered with slot markers for the two tokens.
+fn render_form(
+    app: &App,
+    fields: &Fields,
+    errors: &FieldErrors,
+    csrf_token: &str,
+    captcha_token: &str,
+    now: OffsetDateTime,
+) -> Result<String, WebError> {
     let values: std::collections::BTreeMap<&str, &str> =
         FIELDS.iter().map(|f| (*f, fields.text(f))).collect();
-    let captcha_token = app.captchas.issue().await?;
-    let now = OffsetDateTime::now_utc();
     let minute = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     Ok(app.render.render(
         "contact/form.html",
         context! {
             values,
             errors,
-            csrf_token => &csrf.0,
+            csrf_token,
             captcha_token,
             min_time => now.format(&minute).unwrap_or_default(),
             max_time => (now + Duration::days(365)).format(&minute).unwrap_or_default(),

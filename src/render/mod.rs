@@ -3,6 +3,8 @@
 //! Template names and helpers are namespaced (`contact/…`, `contact_base`, `contact_asset`) so
 //! they can also live in a host's own engine (see [`register_into`]).
 
+pub mod stencil;
+
 use minijinja::{Environment, Value};
 
 use crate::assets::{fingerprint, Static, Templates};
