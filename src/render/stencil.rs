@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn text_without_slots_is_kept_whole() {
-        for page in ["plain \0 odd \09\0 end", "one \0 nul", "\00\0 \0"] {
+        for page in ["plain \0 odd \x009\0 end", "one \0 nul", "\x000\0 \0"] {
             let stencil = Stencil::cut(page, 0);
             assert_eq!(stencil.fill(&[]), page);
         }
