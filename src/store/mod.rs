@@ -15,7 +15,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use rocket_db_pools::sqlx;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +29,7 @@ pub enum StoreError {
     #[error("the database file is gone from its path")]
     FileMissing,
     #[error("database error while storing a submission: {0}")]
-    Batch(String),
+    Writer(String),
 }
 
 /// How a phone number was checked; stored beside the submission, not secret.
@@ -66,12 +66,26 @@ pub struct SealedSubmission {
     pub phone_carrier: Option<String>,
 }
 
+/// Every connection's settings, sqlx's and the submission writer's alike.
+const PRAGMAS: [(&str, &str); 4] = [
+    ("journal_mode", "WAL"),
+    // In WAL mode NORMAL survives a crash of the process (every acknowledged row is in the
+    // WAL); only a power cut can lose the last commits.
+    ("synchronous", "NORMAL"),
+    ("foreign_keys", "ON"),
+    // Deleted rows (erasure requests) are overwritten, not left in free pages.
+    ("secure_delete", "ON"),
+];
+
+/// How long a connection waits for another one's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 #[derive(Clone)]
 pub struct Store {
     /// Reads, several at once (WAL lets readers run beside the writer).
     pool: SqlitePool,
-    /// Writes, one connection: SQLite has one writer at a time anyway, and queueing here costs
-    /// a wake-up where racing connections would sleep in SQLite's busy handler.
+    /// The admin's writes, one connection: SQLite has one writer at a time anyway. New
+    /// submissions have a connection and thread of their own (`batch`).
     writer: SqlitePool,
     inserter: batch::Inserter,
     path: PathBuf,
@@ -83,17 +97,12 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Directory(e.kind()))?;
         }
-        let options = SqliteConnectOptions::from_str("sqlite://")?
+        let options = PRAGMAS
+            .iter()
+            .fold(SqliteConnectOptions::from_str("sqlite://")?, |o, (name, value)| o.pragma(*name, *value))
             .filename(path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // In WAL mode NORMAL survives a crash of the process (every acknowledged row is in
-            // the WAL); only a power cut can lose the last commits.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            // Deleted rows (erasure requests) are overwritten, not left in free pages.
-            .pragma("secure_delete", "ON")
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(BUSY_TIMEOUT);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(10))
@@ -106,7 +115,7 @@ impl Store {
             // 1 MiB of page cache per reader instead of 2: four of them still hold the hot pages.
             .connect_with(options.pragma("cache_size", "-1024"))
             .await?;
-        let inserter = batch::Inserter::start(writer.clone());
+        let inserter = batch::Inserter::start(path)?;
         Ok(Store { pool, writer, inserter, path: path.to_path_buf() })
     }
 

@@ -72,7 +72,6 @@ impl Store {
     /// Refused when the file is gone: a visitor is never thanked for a row written nowhere.
     /// Written together with the submissions arriving at the same moment (group commit).
     pub async fn insert_submission(&self, s: SealedSubmission) -> Result<i64, StoreError> {
-        self.ensure_file()?;
         self.inserter.insert(s).await
     }
 
