@@ -120,3 +120,45 @@ async fn healthz_is_503_when_the_database_is_gone() {
     let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
     assert_eq!(body["status"], "error");
 }
+
+/// The dashboard's counts come from `status_counts`: inserts in concurrent batches (the writer
+/// adds each batch), status changes and deletions (triggers) keep it equal to a real count.
+#[rocket::async_test]
+async fn status_counts_match_the_rows_through_batches_changes_and_deletes() {
+    use contact_client::store::{PhoneVerdict, SealedSubmission, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("counts.db")).await.unwrap();
+    let row = |n: usize| SealedSubmission {
+        created_at: "2026-11-25T10:00:00Z".into(),
+        name: format!("name-{n}"),
+        email: format!("email-{n}"),
+        email_index: format!("index-{n}"),
+        phone: format!("phone-{n}"),
+        preferred_time: "2026-12-01T09:30".into(),
+        message: String::new(),
+        phone_verdict: PhoneVerdict::NotChecked,
+        phone_carrier: None,
+        phone_country: None,
+        phone_line_type: None,
+    };
+    let ids: Vec<i64> = rocket::futures::future::join_all((0..40).map(|n| store.insert_submission(row(n))))
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 40, "every row got its own id");
+    for id in &ids[..5] {
+        assert!(store.set_status(*id, "spam").await.unwrap());
+    }
+    assert!(store.set_status(ids[5], "contacted").await.unwrap());
+    assert!(store.set_status(ids[5], "contacted").await.unwrap(), "same status again: counted once");
+    assert!(store.delete(ids[0]).await.unwrap());
+    assert!(store.delete(ids[6]).await.unwrap());
+
+    let mut kept = store.status_counts().await.unwrap();
+    kept.sort();
+    assert_eq!(kept, vec![("contacted".into(), 1), ("new".into(), 33), ("spam".into(), 4)]);
+}
