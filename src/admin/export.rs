@@ -40,7 +40,7 @@ pub fn csv(items: &[SubmissionView]) -> String {
             neutralise(&s.email),
             neutralise(&s.phone),
             s.preferred_time.clone(),
-            neutralise(&s.message),
+            neutralise(s.message.as_deref().unwrap_or_default()),
             s.status.clone(),
         ];
         out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));

@@ -16,7 +16,9 @@ pub struct SubmissionView {
     pub email: String,
     pub phone: String,
     pub preferred_time: String,
-    pub message: String,
+    /// Only where the message was fetched (a list leaves it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     pub status: String,
     pub phone_verdict: String,
     pub phone_country: Option<String>,
@@ -34,7 +36,7 @@ impl SubmissionView {
             name: open(vault, &row.name),
             email: open(vault, &row.email),
             phone: open(vault, &row.phone),
-            message: open(vault, &row.message),
+            message: row.message.as_deref().map(|m| open(vault, m)),
             id: row.id,
             created_at: row.created_at,
             preferred_time: row.preferred_time,

@@ -13,7 +13,9 @@ pub struct SubmissionRow {
     pub email: String,
     pub phone: String,
     pub preferred_time: String,
-    pub message: String,
+    /// None from the list queries: lists never show the message, the longest field to fetch
+    /// and decrypt.
+    pub message: Option<String>,
     pub status: String,
     pub phone_verdict: String,
     pub phone_country: Option<String>,
@@ -30,7 +32,7 @@ impl SubmissionRow {
             email: row.get("email"),
             phone: row.get("phone"),
             preferred_time: row.get("preferred_time"),
-            message: row.get("message"),
+            message: row.try_get("message").ok(),
             status: row.get("status"),
             phone_verdict: row.get("phone_verdict"),
             phone_country: row.get("phone_country"),
@@ -65,8 +67,15 @@ pub enum TokenColumn {
     NoteBody,
 }
 
-const COLUMNS: &str = "id, created_at, name, email, phone, preferred_time, message, status, \
-                       phone_verdict, phone_country, phone_line_type, phone_carrier";
+/// What a list shows of each submission.
+macro_rules! summary_columns {
+    () => {
+        "id, created_at, name, email, phone, preferred_time, status, \
+         phone_verdict, phone_country, phone_line_type, phone_carrier"
+    };
+}
+const SUMMARY_COLUMNS: &str = summary_columns!();
+const COLUMNS: &str = concat!(summary_columns!(), ", message");
 
 impl Store {
     /// Refused when the file is gone: a visitor is never thanked for a row written nowhere.
@@ -96,7 +105,7 @@ impl Store {
         let clause =
             if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
         let page_sql =
-            format!("SELECT {COLUMNS} FROM submissions {clause} ORDER BY id DESC LIMIT ? OFFSET ?");
+            format!("SELECT {SUMMARY_COLUMNS} FROM submissions {clause} ORDER BY id DESC LIMIT ? OFFSET ?");
         let count_sql = format!("SELECT count(*) FROM submissions {clause}");
         let mut page = sqlx::query(&page_sql);
         let mut count = sqlx::query_scalar(&count_sql);
@@ -134,7 +143,7 @@ impl Store {
         }
         let json = serde_json::to_string(ids).unwrap_or_default();
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM submissions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC"
+            "SELECT {SUMMARY_COLUMNS} FROM submissions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC"
         ))
         .bind(json)
         .fetch_all(&self.pool)
