@@ -13,5 +13,5 @@ pub struct Static;
 
 /// A short fingerprint of a static file's content, for cache-busting URLs.
 pub fn fingerprint(file: &rust_embed::EmbeddedFile) -> String {
-    file.metadata.sha256_hash()[..6].iter().map(|b| format!("{b:02x}")).collect()
+    crate::crypto::hex(&file.metadata.sha256_hash()[..6])
 }

@@ -65,9 +65,24 @@ impl BlindIndex {
         BlindIndex(key)
     }
 
-    pub fn of(&self, normalised: &str) -> String {
-        keyed_hash(&self.0, normalised.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    /// The index of email addresses, keyed from `SECRET_KEY`.
+    pub fn for_emails(secret_key: &Secret) -> BlindIndex {
+        BlindIndex::new(derive_key(secret_key, "email-index"))
     }
+
+    pub fn of(&self, normalised: &str) -> String {
+        hex(&keyed_hash(&self.0, normalised.as_bytes()))
+    }
+}
+
+/// Lower-case hexadecimal, two digits a byte.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
+        .map(char::from)
+        .collect()
 }
 
 /// A 32-byte key for one purpose (CSRF, sessions, blind index…), derived from `SECRET_KEY` so
@@ -86,6 +101,13 @@ pub fn keyed_hash(key: &[u8], message: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_is_two_lower_case_digits_a_byte() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex(&bytes), expected, "stored blind indexes and Redis keys keep their spelling");
+    }
 
     #[test]
     fn rotation_decrypts_old_tokens_and_encrypts_with_the_first_key() {

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::admin::export;
 use crate::admin::view::SubmissionView;
 use crate::config::Config;
-use crate::crypto::{derive_key, BlindIndex, Vault, VaultError};
+use crate::crypto::{BlindIndex, Vault, VaultError};
 use crate::domain::Email;
 use crate::store::{Store, StoreError};
 
@@ -42,7 +42,7 @@ impl Maintenance {
         Ok(Maintenance {
             store: Store::open(&config.database).await?,
             vault: Vault::from_keys(&config.fernet_keys)?,
-            email_index: BlindIndex::new(derive_key(&config.secret_key, "email-index")),
+            email_index: BlindIndex::for_emails(&config.secret_key),
         })
     }
 

@@ -8,7 +8,7 @@ use crate::admin::AdminAuth;
 use crate::captcha::Captchas;
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
-use crate::crypto::{derive_key, BlindIndex, Vault};
+use crate::crypto::{derive_key, hex, BlindIndex, Vault};
 use crate::guards::csrf::CsrfKey;
 use crate::phone::PhoneChecker;
 use crate::ratelimit::Limiter;
@@ -44,8 +44,7 @@ impl ContactState {
             LimitStorage::Memory => None,
             LimitStorage::Redis(url) => {
                 let namespace = derive_key(&config.secret_key, "redis-namespace");
-                let namespace: String = namespace[..6].iter().map(|b| format!("{b:02x}")).collect();
-                Some(Redis::connect(url, &namespace).await?)
+                Some(Redis::connect(url, &hex(&namespace[..6])).await?)
             }
         };
         let render = Renderer::new(&config.base_path);
@@ -60,7 +59,7 @@ impl ContactState {
         let limiter = Limiter::new(&config.ratelimit, redis.as_ref());
         let phone_key = derive_key(&config.secret_key, "phone-cache");
         let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock.clone());
-        let email_index = BlindIndex::new(derive_key(&config.secret_key, "email-index"));
+        let email_index = BlindIndex::for_emails(&config.secret_key);
         let admin = AdminAuth::new(&config);
         Ok(ContactState {
             config,

@@ -9,6 +9,7 @@ use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use sha2::{Digest, Sha256};
 
+use crate::crypto::hex;
 use crate::guards::csrf::SecureCookies;
 use crate::guards::App;
 use crate::store::StoreError;
@@ -19,7 +20,7 @@ pub const ABSOLUTE_SECS: i64 = 8 * 3600;
 const TOUCH_EVERY_SECS: i64 = 30;
 
 fn hash(id: &str) -> String {
-    Sha256::digest(id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(id.as_bytes()))
 }
 
 fn now(app: &App) -> i64 {

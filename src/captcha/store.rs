@@ -8,6 +8,7 @@ use redis::Script;
 use subtle::ConstantTimeEq;
 
 use super::{LIFETIME, MAX_WRONG};
+use crate::crypto::hex;
 use crate::redis_conn::Redis;
 
 /// What is kept of a challenge.
@@ -272,10 +273,6 @@ impl RedisChallenges {
         let opened = sealed.filter(|_| live).and_then(|s| self.seal.decrypt(&s).ok());
         Ok(opened.and_then(|bytes| String::from_utf8(bytes).ok()))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<[u8; 32]> {

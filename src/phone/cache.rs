@@ -9,6 +9,7 @@ use std::time::Duration;
 use redis::AsyncCommands;
 
 use super::numverify::Lookup;
+use crate::crypto::hex;
 use crate::redis_conn::Redis;
 
 pub const KEEP: Duration = Duration::from_secs(24 * 3600);
@@ -73,6 +74,5 @@ impl VerdictCache {
 }
 
 fn redis_key(redis: &Redis, key: &[u8; 32]) -> String {
-    let hex: String = key[..16].iter().map(|b| format!("{b:02x}")).collect();
-    redis.key(&format!("phone:{hex}"))
+    redis.key(&format!("phone:{}", hex(&key[..16])))
 }
