@@ -25,8 +25,8 @@ pub struct ContactState {
     pub admin: AdminAuth,
     pub store: Store,
     pub render: Renderer,
-    /// The blank form, rendered once a minute and filled with each visitor's tokens.
-    pub blank_form: Periodic,
+    /// The blank form, rendered once a minute and filled with each visitor's two tokens.
+    pub blank_form: Periodic<2>,
     pub csrf: CsrfKey,
     pub cookies: CookieNames,
     pub captchas: Captchas,

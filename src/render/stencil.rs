@@ -14,24 +14,25 @@ pub fn slot(i: usize) -> String {
     format!("\0{i}\0")
 }
 
-/// A rendered page cut at its slots.
+/// A rendered page cut at its `N` slots.
 #[derive(Debug)]
-pub struct Stencil {
-    /// Literal text, then the slot that follows it, in page order.
+pub struct Stencil<const N: usize> {
+    /// Literal text, then the slot that follows it, in page order. Every slot is below `N`.
     pieces: Vec<(String, usize)>,
     tail: String,
-    slots: usize,
+    /// All the literal text's length, to size each filled page at once.
+    literal_len: usize,
 }
 
-impl Stencil {
-    /// Cuts a page rendered with [`slot`] markers; `slots` is how many values `fill` takes.
-    pub fn cut(page: &str, slots: usize) -> Stencil {
+impl<const N: usize> Stencil<N> {
+    /// Cuts a page rendered with [`slot`] markers for slots `0..N`.
+    pub fn cut(page: &str) -> Stencil<N> {
         let mut parts = page.split('\0');
         let mut pieces = Vec::new();
         let mut text = parts.next().unwrap_or_default().to_string();
         while let Some(index) = parts.next() {
             match (index.parse::<usize>(), parts.next()) {
-                (Ok(slot), Some(after)) if slot < slots => {
+                (Ok(slot), Some(after)) if slot < N => {
                     pieces.push((std::mem::replace(&mut text, after.to_string()), slot))
                 }
                 // Not one of our markers (a NUL from elsewhere): keep the text as it was.
@@ -43,15 +44,14 @@ impl Stencil {
                 }
             }
         }
-        Stencil { pieces, tail: text, slots }
+        let literal_len = pieces.iter().map(|(text, _)| text.len()).sum::<usize>() + text.len();
+        Stencil { pieces, tail: text, literal_len }
     }
 
     /// The page with `values[i]` (HTML-escaped, as the template would) in slot `i`.
-    pub fn fill(&self, values: &[&str]) -> String {
-        debug_assert_eq!(values.len(), self.slots);
-        let literal: usize = self.pieces.iter().map(|(text, _)| text.len()).sum();
+    pub fn fill(&self, values: [&str; N]) -> String {
         let filled: usize = self.pieces.iter().map(|(_, slot)| values[*slot].len()).sum();
-        let mut page = String::with_capacity(literal + filled + self.tail.len());
+        let mut page = String::with_capacity(self.literal_len + filled);
         for (text, slot) in &self.pieces {
             page.push_str(text);
             // Writing into a String cannot fail.
@@ -65,14 +65,14 @@ impl Stencil {
 /// The stencil for the current period (the minute, for the form: its date limits change
 /// then), rendered by the first request of each period.
 #[derive(Default)]
-pub struct Periodic(Mutex<Option<(i64, Arc<Stencil>)>>);
+pub struct Periodic<const N: usize>(Mutex<Option<(i64, Arc<Stencil<N>>)>>);
 
-impl Periodic {
+impl<const N: usize> Periodic<N> {
     pub fn get<E>(
         &self,
         period: i64,
-        render: impl FnOnce() -> Result<Stencil, E>,
-    ) -> Result<Arc<Stencil>, E> {
+        render: impl FnOnce() -> Result<Stencil<N>, E>,
+    ) -> Result<Arc<Stencil<N>>, E> {
         // Rendering under the lock: at a period's turn the others wait a few microseconds
         // instead of all rendering the same page.
         let mut current = self.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -94,15 +94,15 @@ mod tests {
     #[test]
     fn fills_every_occurrence_and_escapes() {
         let page = format!("<a href=\"/c/{}/i\">{}</a><b>{}</b>", slot(1), slot(0), slot(1));
-        let stencil = Stencil::cut(&page, 2);
-        assert_eq!(stencil.fill(&["x<y", "tok"]), "<a href=\"/c/tok/i\">x&lt;y</a><b>tok</b>");
+        let stencil = Stencil::<2>::cut(&page);
+        assert_eq!(stencil.fill(["x<y", "tok"]), "<a href=\"/c/tok/i\">x&lt;y</a><b>tok</b>");
     }
 
     #[test]
     fn text_without_slots_is_kept_whole() {
         for page in ["plain \0 odd \x009\0 end", "one \0 nul", "\x000\0 \0"] {
-            let stencil = Stencil::cut(page, 0);
-            assert_eq!(stencil.fill(&[]), page);
+            let stencil = Stencil::<0>::cut(page);
+            assert_eq!(stencil.fill([]), page);
         }
     }
 
@@ -120,20 +120,20 @@ mod tests {
             renderer.render("contact/form.html", ctx).unwrap()
         };
         let (csrf, captcha) = ("Zm9v-YmFy_\"q", "dG9rZW4");
-        let stencil = Stencil::cut(&page(&slot(0), &slot(1)), 2);
-        assert_eq!(stencil.fill(&[csrf, captcha]), page(csrf, captcha));
+        let stencil = Stencil::<2>::cut(&page(&slot(0), &slot(1)));
+        assert_eq!(stencil.fill([csrf, captcha]), page(csrf, captcha));
         assert_eq!(stencil.pieces.len(), 4, "one CSRF slot and three CAPTCHA slots");
     }
 
     #[test]
     fn renders_once_per_period() {
-        let periodic = Periodic::default();
+        let periodic = Periodic::<0>::default();
         let mut renders = 0;
         for period in [1, 1, 1, 2, 2] {
             periodic
                 .get::<()>(period, || {
                     renders += 1;
-                    Ok(Stencil::cut(&period.to_string(), 0))
+                    Ok(Stencil::cut(&period.to_string()))
                 })
                 .unwrap();
         }

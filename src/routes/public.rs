@@ -34,9 +34,9 @@ async fn form(
     let now = OffsetDateTime::now_utc();
     let blank = app.blank_form.get(now.unix_timestamp().div_euclid(60), || {
         let page = render_form(&app, &Fields::default(), &FieldErrors::new(), &slot(0), &slot(1), now)?;
-        Ok::<_, WebError>(Stencil::cut(&page, 2))
+        Ok::<_, WebError>(Stencil::cut(&page))
     })?;
-    Ok(RawHtml(blank.fill(&[&csrf.0, &captcha_token])))
+    Ok(RawHtml(blank.fill([&csrf.0, &captcha_token])))
 }
 
 #[post("/", data = "<form>")]
