@@ -5,6 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
 #[derive(Clone, Default)]
 pub struct Clock {
     ahead_ms: Arc<AtomicU64>,
@@ -20,6 +23,15 @@ impl Clock {
     pub fn now_ms(&self) -> u64 {
         let real = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64;
         real + self.ahead_ms.load(Ordering::Relaxed)
+    }
+
+    /// Now, to the second, as RFC 3339 in UTC (`2026-11-25T15:07:00Z`): how the audit log and
+    /// notes record when.
+    pub fn now_rfc3339(&self) -> String {
+        OffsetDateTime::from_unix_timestamp((self.now_ms() / 1000) as i64)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+            .format(&Rfc3339)
+            .unwrap_or_default()
     }
 
     /// Moves this clock (and every copy of it) forward.

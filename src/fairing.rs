@@ -20,24 +20,25 @@ pub struct ContactClient {
     config: Option<Config>,
     clock: Clock,
     generate_secrets: bool,
-    base: OnceLock<BasePath>,
+    mounted: OnceLock<Mounted>,
+}
+
+/// Where the instance answers, known from ignition on; checked on every response.
+struct Mounted {
+    base: BasePath,
+    admin: BasePath,
 }
 
 /// The fairing configured from the `contact` section of the host's figment
 /// (`[default.contact]` in its Rocket.toml).
 pub fn fairing() -> ContactClient {
-    ContactClient { config: None, clock: Clock::system(), generate_secrets: false, base: OnceLock::new() }
+    ContactClient { config: None, clock: Clock::system(), generate_secrets: false, mounted: OnceLock::new() }
 }
 
 impl ContactClient {
     /// The fairing with a configuration made (and validated) by code.
     pub fn from_config(config: Config) -> ContactClient {
-        ContactClient {
-            config: Some(config),
-            clock: Clock::system(),
-            generate_secrets: false,
-            base: OnceLock::new(),
-        }
+        ContactClient { config: Some(config), ..fairing() }
     }
 
     /// Like the appliance: secrets missing from the `contact` section are generated once into
@@ -113,7 +114,7 @@ impl Fairing for ContactClient {
             );
         }
         let base = state.config.base_path.clone();
-        let _ = self.base.set(base.clone());
+        let _ = self.mounted.set(Mounted { admin: base.below("/admin"), base: base.clone() });
         let state = Arc::new(state);
         let rocket = match rocket.state::<Instances>() {
             Some(instances) => {
@@ -130,15 +131,14 @@ impl Fairing for ContactClient {
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        if !self.base.get().is_some_and(|b| b.contains(req.uri().path().as_str())) {
+        let path = req.uri().path();
+        let Some(mounted) = self.mounted.get().filter(|m| m.base.contains(path.as_str())) else {
             return;
-        }
+        };
         for (name, value) in SECURITY_HEADERS {
             res.set_header(Header::new(*name, *value));
         }
-        let admin = self.base.get().map(|b| b.join("/admin")).unwrap_or_default();
-        let path = req.uri().path();
-        if path == admin.as_str() || path.as_str().starts_with(&format!("{admin}/")) {
+        if mounted.admin.contains(path.as_str()) {
             res.set_header(Header::new("Cache-Control", "no-store"));
         }
     }

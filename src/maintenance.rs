@@ -3,11 +3,9 @@
 
 use std::path::Path;
 
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
-
 use crate::admin::export;
 use crate::admin::view::SubmissionView;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{BlindIndex, Vault, VaultError};
 use crate::domain::Email;
@@ -47,8 +45,7 @@ impl Maintenance {
     }
 
     async fn audit(&self, action: &str) -> Result<(), StoreError> {
-        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        self.store.audit(&now.format(&Rfc3339).unwrap_or_default(), action, "command line", None).await
+        self.store.audit(&Clock::system().now_rfc3339(), action, "command line", None).await
     }
 
     /// Every submission, decrypted, oldest first.

@@ -51,6 +51,12 @@ impl BasePath {
         }
     }
 
+    /// The base of a part of the site below this one; `path` is one we write ourselves
+    /// (`/admin`), so it needs no checking.
+    pub fn below(&self, path: &str) -> BasePath {
+        BasePath(self.join(path))
+    }
+
     /// Whether a request path falls under this base.
     pub fn contains(&self, path: &str) -> bool {
         self.0 == "/"

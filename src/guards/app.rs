@@ -17,9 +17,7 @@ impl App {
         .clone()
         .map(App)
     }
-}
 
-impl App {
     /// The instance itself, to move into work done off the request (the blocking pool).
     pub fn shared(&self) -> Arc<ContactState> {
         self.0.clone()

@@ -7,8 +7,6 @@ use rocket::request::Request;
 use rocket::response::content::RawHtml;
 use rocket::response::{self, Redirect, Responder, Response};
 use rocket::{get, post, routes, Route};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use crate::admin::export;
 use crate::admin::listing::{self, PAGE_SIZE};
@@ -25,14 +23,18 @@ pub fn routes() -> Vec<Route> {
     routes![login_page, login, logout, dashboard, detail, add_note, set_status, delete, export_csv, audit_log]
 }
 
-fn now_text(app: &App) -> String {
-    let now = OffsetDateTime::from_unix_timestamp((app.clock.now_ms() / 1000) as i64)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    now.format(&Rfc3339).unwrap_or_default()
+async fn audit(app: &App, action: &str, ip: ClientIp, submission: Option<i64>) -> Result<(), WebError> {
+    Ok(app.store.audit(&app.clock.now_rfc3339(), action, &ip.0.to_string(), submission).await?)
 }
 
-async fn audit(app: &App, action: &str, ip: ClientIp, submission: Option<i64>) -> Result<(), WebError> {
-    Ok(app.store.audit(&now_text(app), action, &ip.0.to_string(), submission).await?)
+/// `?page=` as a page number: 1 when it is missing or nonsense.
+fn page_number(raw: Option<&str>) -> u32 {
+    raw.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p > 0).unwrap_or(1)
+}
+
+/// How many pages `total` rows fill; an empty list is still one page.
+fn page_count(total: i64, per_page: u32) -> i64 {
+    ((total + i64::from(per_page) - 1) / i64::from(per_page)).max(1)
 }
 
 fn login_form(app: &App, csrf: &CsrfToken, error: Option<&str>) -> Result<String, WebError> {
@@ -98,12 +100,12 @@ async fn dashboard(
 ) -> Result<RawHtml<String>, WebError> {
     let q = q.unwrap_or_default().trim();
     let status = status.and_then(TriageStatus::parse);
-    let page = page.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p > 0).unwrap_or(1);
+    let page = page_number(page);
     let counts: BTreeMap<String, i64> = app.store.status_counts().await?.into_iter().collect();
     let listing = listing::list(app.shared(), q, status, page, &counts).await?;
     let all: i64 = counts.values().sum();
-    let pages = ((listing.total + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE)).max(1);
-    let statuses: Vec<&str> = TriageStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let pages = page_count(listing.total, PAGE_SIZE);
+    let statuses = TriageStatus::ALL.map(TriageStatus::as_str);
     Ok(RawHtml(app.render.render(
         "contact/admin_list.html",
         context! {
@@ -131,7 +133,7 @@ async fn detail_page(
     let item = SubmissionView::open(row, &app.vault);
     let notes: Vec<NoteView> =
         app.store.notes(id).await?.into_iter().map(|n| NoteView::open(n, &app.vault)).collect();
-    let statuses: Vec<&str> = TriageStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let statuses = TriageStatus::ALL.map(TriageStatus::as_str);
     Ok(Some(app.render.render(
         "contact/admin_detail.html",
         context! { item, notes, statuses, errors, section => "list", csrf_token => &csrf.0 },
@@ -200,7 +202,7 @@ async fn add_note(
         Ok(_) => return Err(refused(&app, id, &csrf, "body", "Write something first.").await),
         Err(message) => return Err(refused(&app, id, &csrf, "body", message).await),
     };
-    let done = app.store.add_note(id, &now_text(&app), &app.vault.encrypt(body.as_str())).await?;
+    let done = app.store.add_note(id, &app.clock.now_rfc3339(), &app.vault.encrypt(body.as_str())).await?;
     changed(&app, ip, "note", id, done, &format!("/admin/submissions/{id}")).await
 }
 
@@ -266,13 +268,13 @@ async fn audit_log(
     page: Option<&str>,
 ) -> Result<RawHtml<String>, WebError> {
     const PER_PAGE: u32 = 50;
-    let page = page.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p > 0).unwrap_or(1);
+    let page = page_number(page);
     let (rows, total) = app.store.audit_page(PER_PAGE, (page - 1).saturating_mul(PER_PAGE)).await?;
     let entries: Vec<_> = rows
         .into_iter()
         .map(|r| context! { at => r.at, action => r.action, ip => r.ip, submission_id => r.submission_id })
         .collect();
-    let pages = ((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).max(1);
+    let pages = page_count(total, PER_PAGE);
     Ok(RawHtml(app.render.render(
         "contact/admin_audit.html",
         context! { entries, page, pages, total, section => "audit", csrf_token => &csrf.0 },
