@@ -3,24 +3,24 @@
 //! (300 s) and a count of wrong answers. `/captcha/verify` checks without using the token up
 //! and kills it after three wrong answers; a form submission spends it, right or wrong.
 //!
-//! Images and audio are drawn only when asked for, on the blocking pool behind a semaphore (one
-//! drawing per core), so a flood of refreshes queues there instead of stalling the async workers.
+//! Images and audio are drawn only when asked for, on a few threads of their own (one per
+//! core), so a flood of refreshes queues there instead of stalling the async workers.
 
+mod drawers;
 mod render;
 mod store;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::{Rng, RngCore};
-use rocket::tokio::sync::Semaphore;
 use subtle::ConstantTimeEq;
 
 use crate::clock::Clock;
 use crate::crypto::keyed_hash;
 use crate::redis_conn::Redis;
+use drawers::Drawers;
 use store::{ChallengeStore, Record};
 
 pub use render::{png as draw_png, wav as draw_wav};
@@ -48,7 +48,7 @@ pub struct Captchas {
     clock: Clock,
     answer_key: [u8; 32],
     test_answer: Option<String>,
-    drawing: Arc<Semaphore>,
+    drawers: Drawers,
 }
 
 impl Captchas {
@@ -66,7 +66,7 @@ impl Captchas {
             clock,
             answer_key,
             test_answer,
-            drawing: Arc::new(Semaphore::new(parallel)),
+            drawers: Drawers::start(parallel),
         }
     }
 
@@ -137,10 +137,7 @@ impl Captchas {
         let Some(answer) = self.store.answer(token, self.clock.now_ms()).await? else {
             return Ok(None);
         };
-        let _permit = self.drawing.acquire().await.map_err(|_| CaptchaError::Render)?;
-        let drawn = rocket::tokio::task::spawn_blocking(move || draw(&answer))
-            .await
-            .map_err(|_| CaptchaError::Render)?;
+        let drawn = self.drawers.run(move || draw(&answer)).await.flatten();
         drawn.map(Some).ok_or(CaptchaError::Render)
     }
 }

@@ -1,4 +1,4 @@
-//! Drawing and speaking an answer. CPU work: called on the blocking pool only.
+//! Drawing and speaking an answer. CPU work: called on the drawing threads only.
 
 use std::io::Cursor;
 

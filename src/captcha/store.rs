@@ -40,17 +40,32 @@ impl Hasher for TokenHasher {
     }
 }
 
+/// A challenge in memory is found by the first 16 of its token's 32 random bytes: 128 bits
+/// nobody can guess, in half the room (the map and the queue each hold one per challenge).
+type Key = [u8; 16];
+
 /// Challenges in memory, and their tokens in the order they were made. Every challenge lives
 /// the same 300 s, so that order is also the order they expire in: expired and (past the cap)
 /// oldest ones leave from the front in O(1), whatever the load.
-#[derive(Default)]
 pub struct Challenges {
-    by_token: HashMap<[u8; 32], Record, BuildHasherDefault<TokenHasher>>,
-    made: VecDeque<([u8; 32], u64)>,
+    by_token: HashMap<Key, Record, BuildHasherDefault<TokenHasher>>,
+    made: VecDeque<(Key, u64)>,
+}
+
+impl Default for Challenges {
+    /// Room for the cap from the start: growing by doubling would, at the moment of each
+    /// rehash, hold the old table and the new one (megabytes at the peak of a flood). Pages
+    /// that are never written to cost no memory.
+    fn default() -> Challenges {
+        Challenges {
+            by_token: HashMap::with_capacity_and_hasher(MAX_IN_MEMORY, Default::default()),
+            made: VecDeque::with_capacity(MAX_IN_MEMORY),
+        }
+    }
 }
 
 impl Challenges {
-    fn insert(&mut self, key: [u8; 32], record: Record, now_ms: u64) {
+    fn insert(&mut self, key: Key, record: Record, now_ms: u64) {
         // Tokens already spent are still in `made`; they leave it here like the others.
         while let Some(&(oldest, expires_ms)) = self.made.front() {
             if expires_ms > now_ms && self.made.len() < MAX_IN_MEMORY {
@@ -64,12 +79,12 @@ impl Challenges {
     }
 }
 
-/// The token's 32 bytes (tokens that don't decode to 32 bytes were refused before).
-fn key(token: &str) -> [u8; 32] {
-    let mut key = [0u8; 32];
+/// The key of a token of 32 bytes (tokens that don't decode to 32 bytes were refused before).
+fn key(token: &str) -> Key {
+    let mut key = Key::default();
     if let Ok(bytes) = URL_SAFE_NO_PAD.decode(token) {
         if bytes.len() == 32 {
-            key.copy_from_slice(&bytes);
+            key.copy_from_slice(&bytes[..size_of::<Key>()]);
         }
     }
     key
@@ -90,7 +105,7 @@ pub enum Check {
     Dead,
 }
 
-/// At most this many challenges are kept in memory (about 6 MiB); past it, the oldest go first.
+/// At most this many challenges are kept in memory (about 7 MiB); past it, the oldest go first.
 /// With the default limit of 120 pages a minute per address, that is 400 addresses' worth of
 /// unsolved forms in the 300 s a challenge lives.
 const MAX_IN_MEMORY: usize = 50_000;
@@ -291,8 +306,8 @@ mod tests {
         Record { answer_hash: [0; 32], answer: "x".into(), expires_ms, wrong: 0 }
     }
 
-    fn token(i: u32) -> [u8; 32] {
-        let mut key = [0u8; 32];
+    fn token(i: u32) -> Key {
+        let mut key = Key::default();
         key[..4].copy_from_slice(&i.to_le_bytes());
         key
     }
