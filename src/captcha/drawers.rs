@@ -60,7 +60,10 @@ mod tests {
         assert_eq!(name.flatten().as_deref(), Some("contact-captcha"));
         assert_eq!(drawers.run(|| -> u8 { panic!("a broken drawing") }).await, None);
         let sums: Vec<_> = (0..8u64).map(|n| drawers.run(move || n * 2)).collect();
-        assert_eq!(rocket::futures::future::join_all(sums).await, (0..8).map(|n| Some(n * 2)).collect::<Vec<_>>());
+        assert_eq!(
+            rocket::futures::future::join_all(sums).await,
+            (0..8).map(|n| Some(n * 2)).collect::<Vec<_>>()
+        );
     }
 
     #[rocket::async_test]
