@@ -1,4 +1,4 @@
-//! Storing submissions: the writer thread's group commit, one at a time and with a crowd
+//! Storing submissions: the group commit, one at a time and with a crowd
 //! waiting (as under load, when a batch carries many rows). Rows are sealed beforehand: this
 //! measures SQLite and the hand-off only.
 
