@@ -85,7 +85,7 @@ pub struct Store {
     /// Reads, several at once (WAL lets readers run beside the writer).
     pool: SqlitePool,
     /// The admin's writes, one connection: SQLite has one writer at a time anyway. New
-    /// submissions have a connection and thread of their own (`batch`).
+    /// submissions have a connection of their own (`batch`).
     writer: SqlitePool,
     inserter: batch::Inserter,
     path: PathBuf,
