@@ -2,7 +2,7 @@
 //! submission with the vault, parsing a form into domain values, the email blind index.
 
 use contact_client::crypto::{BlindIndex, Vault};
-use contact_client::domain::{ContactInput, ParseRules};
+use contact_client::domain::{ContactInput, ParseRules, Phone};
 use contact_client::secret::Secret;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
@@ -41,8 +41,46 @@ fn parsing(c: &mut Criterion) {
     let mut group = c.benchmark_group("form");
     group.throughput(Throughput::Elements(1));
     group.bench_function("parse_into_domain_types", |b| b.iter(|| black_box(&input).parse(&rules).unwrap()));
+    // A flood from many countries: each country's rules are different regexes.
+    let mut numbers = WORLD_NUMBERS.iter().cycle();
+    group.bench_function("phone_of_30_countries_in_turn", |b| {
+        b.iter(|| Phone::parse(black_box(numbers.next().unwrap()), None).unwrap())
+    });
     group.finish();
 }
+
+const WORLD_NUMBERS: [&str; 30] = [
+    "+1 415 858 6273",
+    "+44 20 7946 0958",
+    "+49 30 901820",
+    "+33 1 42 68 53 00",
+    "+81 3-3224-9999",
+    "+86 10 6552 9988",
+    "+91 11 2301 2345",
+    "+61 2 9374 4000",
+    "+55 11 3113-4000",
+    "+7 495 123-45-67",
+    "+34 912 34 56 78",
+    "+39 06 6988 3333",
+    "+31 20 624 1111",
+    "+46 8 123 456 78",
+    "+47 22 24 90 90",
+    "+48 22 123 45 67",
+    "+90 212 123 45 67",
+    "+27 21 123 4567",
+    "+52 55 1234 5678",
+    "+54 11 4123-4567",
+    "+82 2-312-3456",
+    "+65 6123 4567",
+    "+62 21 1234567",
+    "+63 2 8123 4567",
+    "+64 21 123 4567",
+    "+20 2 21234567",
+    "+234 803 123 4567",
+    "+254 20 1234567",
+    "+972 2-123-4567",
+    "+971 50 123 4567",
+];
 
 fn blind_index(c: &mut Criterion) {
     let index = BlindIndex::new([7; 32]);

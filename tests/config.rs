@@ -140,6 +140,7 @@ fn bad_values_give_one_clear_line_without_the_value() {
         ("BASE_PATH", "/a/../etc", "segments"),
         ("PROXY_IP_HEADER", "X Real IP", "header name"),
         ("PHONE_DEFAULT_REGION", "USA-region", "two-letter"),
+        ("PHONE_DEFAULT_REGION", "ZZ", "numbering rules"),
     ];
     for (name, value, expected) in cases {
         let err = load(&Sources::default(), env(&[(name, value)])).expect_err(name).to_string();

@@ -271,3 +271,21 @@ fn the_access_key_never_reaches_the_log() {
         }
     }
 }
+
+#[test]
+fn numbers_of_many_countries_are_kept_in_e164() {
+    use contact_client::domain::Phone;
+    for (typed, region, e164) in [
+        ("+44 20 7946 0958", None, "+442079460958"),
+        ("020 7946 0958", Some("GB"), "+442079460958"),
+        ("+49 30 901820", None, "+4930901820"),
+        ("+81 3-3224-9999", None, "+81332249999"),
+        ("+55 11 3113-4000", None, "+551131134000"),
+        ("+234 803 123 4567", None, "+2348031234567"),
+        ("+971 50 123 4567", Some("US"), "+971501234567"),
+        ("(415) 858-6273", Some("us"), "+14158586273"),
+    ] {
+        assert_eq!(Phone::parse(typed, region).as_ref().map(Phone::as_str), Ok(e164), "{typed}");
+    }
+    assert!(Phone::knows_region("NZ") && !Phone::knows_region("ZZ") && !Phone::knows_region("USA"));
+}

@@ -15,6 +15,7 @@ use figment::Figment;
 pub use rate::Rate;
 pub use sources::Sources;
 
+use crate::domain::Phone;
 use crate::secret::Secret;
 
 /// Where the system is mounted: `/` or `/a/b` (no trailing slash).
@@ -298,13 +299,11 @@ impl Config {
             other => other,
         };
         let phone_default_region = match s.text("phone.default_region")? {
-            Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                Some(r.to_ascii_uppercase())
-            }
+            Some(r) if r.len() == 2 && Phone::knows_region(&r) => Some(r.to_ascii_uppercase()),
             Some(_) => {
                 return Err(ConfigError::invalid(
                     "phone.default_region",
-                    "must be a two-letter region code such as US",
+                    "must be a two-letter region code with numbering rules, such as US",
                 ))
             }
             None => None,

@@ -1,5 +1,5 @@
-use phonenumber::country;
-use phonenumber::{Mode, ParseError};
+use rlibphonenumber::enums::Region;
+use rlibphonenumber::{ParseError, PhoneNumber, PhoneNumberFormat, ValidationError, PHONE_NUMBER_UTIL};
 
 use super::text::clean;
 
@@ -20,22 +20,25 @@ impl Phone {
         if text.len() > Self::MAX_INPUT {
             return Err("That is too long for a phone number.");
         }
-        let region = default_region.and_then(|r| r.parse::<country::Id>().ok());
-        let number = phonenumber::parse(region, text).map_err(|err| match err {
+        let region = default_region.and_then(known_region);
+        let number = PHONE_NUMBER_UTIL.parse(text, region).map_err(|err| match err {
             ParseError::InvalidCountryCode if region.is_none() && !text.starts_with('+') => {
                 "Please include the country code, like +1 415 555 0132."
             }
             ParseError::InvalidCountryCode => "That country code does not exist.",
-            ParseError::TooShortAfterIdd | ParseError::TooShortNsn | ParseError::NoNumber => {
-                "That phone number is too short."
-            }
-            ParseError::TooLong => "That phone number is too long.",
-            ParseError::MalformedInteger(_) => "That is not a valid phone number.",
+            ParseError::TooShortAfterIdd | ParseError::TooShortNsn => "That phone number is too short.",
+            ParseError::TooLongNsn => "That phone number is too long.",
+            ParseError::NotANumber(_) => "That is not a valid phone number.",
         })?;
-        if !phonenumber::is_valid(&number) {
-            return Err(length_problem(&number).unwrap_or("That is not a valid phone number."));
+        if !number.is_valid() {
+            return Err(invalid_because(&number));
         }
-        Ok(Phone(number.format().mode(Mode::E164).to_string()))
+        Ok(Phone(number.format_as(PhoneNumberFormat::E164).into_owned()))
+    }
+
+    /// Whether `code` (e.g. `US`) names a region libphonenumber has numbering rules for.
+    pub fn knows_region(code: &str) -> bool {
+        known_region(code).is_some()
     }
 
     /// E.164, with the leading `+`.
@@ -44,26 +47,18 @@ impl Phone {
     }
 }
 
+fn known_region(code: &str) -> Option<Region> {
+    let region = Region::from_code(code).ok()?;
+    PHONE_NUMBER_UTIL.get_country_code_for_region(region).map(|_| region)
+}
+
 /// "Too short" or "too long" when the number's length is outside every length its country
-/// code uses; None when the length is possible and the number is invalid for another reason.
-fn length_problem(number: &phonenumber::PhoneNumber) -> Option<&'static str> {
-    let regions = phonenumber::metadata::DATABASE.by_code(&number.code().value())?;
-    // The metadata keeps lengths per number type; the general descriptor's list is often empty.
-    let lengths = regions.iter().flat_map(|m| {
-        let d = m.descriptors();
-        [Some(d.general()), d.fixed_line(), d.mobile(), d.toll_free(), d.voip()]
-            .into_iter()
-            .flatten()
-            .flat_map(|desc| desc.possible_length().iter().copied())
-    });
-    let (min, max) = lengths.fold((u16::MAX, 0), |(lo, hi), l| (lo.min(l), hi.max(l)));
-    let (min, max) = (usize::from(min), usize::from(max));
-    let digits = number.national().to_string().len();
-    if digits < min {
-        Some("That phone number is too short.")
-    } else if digits > max {
-        Some("That phone number is too long.")
-    } else {
-        None
+/// code uses, so the visitor knows what to fix.
+fn invalid_because(number: &PhoneNumber) -> &'static str {
+    match number.is_possible_with_reason() {
+        Err(ValidationError::TooShort) => "That phone number is too short.",
+        Err(ValidationError::TooLong) => "That phone number is too long.",
+        Err(ValidationError::InvalidCountryCode) => "That country code does not exist.",
+        Err(ValidationError::InvalidLength) | Ok(_) => "That is not a valid phone number.",
     }
 }
