@@ -10,8 +10,17 @@
 //! left the cores idle while every visitor stood in its queue. A batch is a fraction of a
 //! millisecond of CPU. Not sqlx here either: each of its queries crosses to its connection's
 //! thread and back, and every row it returns is another hand-off.
+//!
+//! Checkpoints (copying the WAL back into the database file, two `fsync`s) mostly run on a
+//! thread of their own beside the commits: SQLite's automatic checkpoint ran inside a commit
+//! every 1000 pages, holding an async worker, and every visitor waiting for a commit, while
+//! megabytes of WAL were synced. The writer keeps an automatic checkpoint at a larger size:
+//! it only copies what came since the thread's last pass, and it is what lets the WAL start
+//! afresh (a checkpoint beside a writer never finds the WAL complete), so the file stays
+//! bounded under a flood.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rocket::tokio::sync::oneshot;
@@ -21,6 +30,14 @@ use super::{SealedSubmission, StoreError, BUSY_TIMEOUT, PRAGMAS};
 
 /// Rows in one transaction at most, so one batch never holds a worker for long.
 const MAX_BATCH: usize = 256;
+
+/// Rows committed between two passes of the checkpoint thread: about SQLite's own default of
+/// 1000 WAL pages, as a row writes a page of the email index and its share of the batch's.
+const CHECKPOINT_EVERY: usize = 500;
+
+/// WAL pages at which the writer checkpoints itself (the tail since the thread's last pass),
+/// letting the next commit start the WAL afresh.
+const WRITER_CHECKPOINT_PAGES: i64 = 4000;
 
 struct Job {
     row: SealedSubmission,
@@ -36,6 +53,8 @@ struct Writer {
     path: PathBuf,
     conn: Mutex<Connection>,
     queue: Mutex<Queue>,
+    /// Wakes the checkpoint thread.
+    checkpoint: SyncSender<()>,
 }
 
 #[derive(Default)]
@@ -43,14 +62,30 @@ struct Queue {
     waiting: Vec<Job>,
     /// A commit is under way or scheduled; it takes whatever waits when it begins.
     committing: bool,
+    /// Rows committed since the checkpoint thread was last woken.
+    uncheckpointed: usize,
 }
 
 impl Inserter {
-    /// Opens the writer's connection; it closes when the last `Inserter` goes.
+    /// Opens the writer's connection and starts the checkpoint thread; both end when the last
+    /// `Inserter` goes.
     pub fn start(path: &Path) -> Result<Inserter, StoreError> {
         let conn = open(path)?;
-        let writer = Writer { path: path.to_path_buf(), conn: Mutex::new(conn), queue: Mutex::default() };
-        Ok(Inserter { writer: Arc::new(writer) })
+        conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)
+            .map_err(|e| StoreError::Writer(e.to_string()))?;
+        let checkpointer = open(path)?;
+        let (checkpoint, wake) = sync_channel(1);
+        let writer = Arc::new(Writer {
+            path: path.to_path_buf(),
+            conn: Mutex::new(conn),
+            queue: Mutex::default(),
+            checkpoint,
+        });
+        std::thread::Builder::new()
+            .name("contact-checkpt".into())
+            .spawn(move || checkpoint_when_woken(checkpointer, wake))
+            .map_err(|e| StoreError::Writer(e.to_string()))?;
+        Ok(Inserter { writer })
     }
 
     pub async fn insert(&self, row: SealedSubmission) -> Result<i64, StoreError> {
@@ -76,6 +111,7 @@ fn commit_waiting(writer: &Arc<Writer>) {
         let n = queue.waiting.len().min(MAX_BATCH);
         queue.waiting.drain(..n).collect()
     };
+    let batch_len = batch.len();
     // Open connections keep writing to a deleted file: nobody is thanked for a row that was
     // written nowhere.
     let stored = match writer.path.is_file() {
@@ -94,11 +130,21 @@ fn commit_waiting(writer: &Arc<Writer>) {
             }
         }
     }
-    let more = {
+    let (checkpoint_due, more) = {
         let mut queue = lock(&writer.queue);
+        queue.uncheckpointed += batch_len;
+        let due = queue.uncheckpointed >= CHECKPOINT_EVERY;
+        if due {
+            queue.uncheckpointed = 0;
+        }
         queue.committing = !queue.waiting.is_empty();
-        queue.committing
+        (due, queue.committing)
     };
+    if checkpoint_due {
+        // Full means a pass is already due; closed means the thread died, and the writer's
+        // own checkpoints still bound the WAL.
+        let _ = writer.checkpoint.try_send(());
+    }
     if more {
         let writer = Arc::clone(writer);
         rocket::tokio::spawn(async move {
@@ -107,6 +153,16 @@ fn commit_waiting(writer: &Arc<Writer>) {
             rocket::tokio::task::yield_now().await;
             commit_waiting(&writer)
         });
+    }
+}
+
+/// The checkpoint thread: a passive checkpoint each time it is woken, beside the commits.
+/// It ends when the writer goes (the channel closes).
+fn checkpoint_when_woken(conn: Connection, wake: Receiver<()>) {
+    while wake.recv().is_ok() {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            log::warn!("background checkpoint failed (the writer's own ones go on): {e}");
+        }
     }
 }
 
