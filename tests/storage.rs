@@ -191,3 +191,17 @@ async fn the_wal_stays_bounded_while_commits_keep_coming() {
     let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db).await.unwrap();
     assert_eq!(check, "ok");
 }
+
+/// A visitor who hangs up while the commit is pending drops the request: the commit it was
+/// to lead still happens, and the next submission is not left waiting for a turn.
+#[rocket::async_test]
+async fn a_request_dropped_while_its_commit_is_pending_stalls_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("dropped.db")).await.unwrap();
+    let mut first = Box::pin(store.insert_submission(sealed(1)));
+    let _ = rocket::futures::FutureExt::now_or_never(first.as_mut());
+    drop(first);
+    let second =
+        rocket::tokio::time::timeout(std::time::Duration::from_secs(5), store.insert_submission(sealed(2)));
+    assert_eq!(second.await.expect("the second commit ran").unwrap(), 2, "the dropped one was stored first");
+}
