@@ -1,16 +1,17 @@
 //! Group commit for new submissions, on a SQLite connection of their own: every insert waiting
 //! when a commit begins goes into that one transaction. Under load that turns hundreds of
-//! small commits into a few larger ones; alone, a submission is written at once by the request
-//! that brought it. Each caller is answered only after the commit: an acknowledged row is in
-//! the WAL.
+//! small commits into a few larger ones; alone, a submission is written at once (its commit
+//! task runs as soon as its worker is free). Each caller is answered only after the commit: an
+//! acknowledged row is in the WAL.
 //!
 //! Each commit runs in a task spawned for it on the async worker of the request that found no
 //! commit under way, after the requests already ready there (their rows join), not on a
 //! thread of its own: a writer thread had to wait for a core at every batch, and sleeping a
 //! moment to gather a bigger batch left the cores idle while every visitor stood in its queue.
 //! Committing at once in the first request wrote most batches with one row (64 % of them under
-//! `submit`). A batch is a fraction of a millisecond of CPU. Not sqlx here either: each of its queries crosses to its connection's
-//! thread and back, and every row it returns is another hand-off.
+//! `submit`). A batch is a fraction of a millisecond of CPU. Not sqlx here either: each of its
+//! queries crosses to its connection's thread and back, and every row it returns is another
+//! hand-off.
 //!
 //! Checkpoints (copying the WAL back into the database file, two `fsync`s) mostly run on a
 //! thread of their own beside the commits: SQLite's automatic checkpoint ran inside a commit
