@@ -31,6 +31,7 @@ mod routes;
 pub mod secret;
 mod state;
 pub mod store;
+mod sync;
 
 /// Drawing a CAPTCHA answer as a PNG and speaking it as a WAV: what `/captcha/<token>/image`
 /// and `/captcha/<token>/audio` serve.

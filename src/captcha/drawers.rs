@@ -8,6 +8,8 @@ use std::sync::{mpsc, Arc, Mutex};
 
 use rocket::tokio::sync::oneshot;
 
+use crate::sync::lock;
+
 type Job = Box<dyn FnOnce() + Send>;
 
 pub struct Drawers {
@@ -23,7 +25,7 @@ impl Drawers {
         for _ in 0..threads {
             let queue = Arc::clone(&queue);
             let started = std::thread::Builder::new().name("contact-captcha".into()).spawn(move || loop {
-                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                let next = lock(&queue).recv();
                 match next {
                     Ok(job) => job(),
                     Err(_) => return,

@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 use super::{LIFETIME, MAX_WRONG};
 use crate::crypto::hex;
 use crate::redis_conn::Redis;
+use crate::sync::lock;
 
 /// What is kept of a challenge.
 #[derive(Debug, Clone)]
@@ -127,7 +128,7 @@ impl ChallengeStore {
         match self {
             ChallengeStore::Memory(map) => {
                 let now_ms = record.expires_ms - LIFETIME.as_millis() as u64;
-                map.lock().unwrap_or_else(|e| e.into_inner()).insert(key(token), record, now_ms);
+                lock(map).insert(key(token), record, now_ms);
                 Ok(())
             }
             ChallengeStore::Redis(redis) => redis.put(token, &record).await,
@@ -142,7 +143,7 @@ impl ChallengeStore {
     ) -> Result<Check, redis::RedisError> {
         match self {
             ChallengeStore::Memory(map) => {
-                let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+                let mut map = lock(map);
                 let Some(record) = map.by_token.get_mut(&key(token)).filter(|r| r.live(now_ms)) else {
                     return Ok(Check::Dead);
                 };
@@ -161,7 +162,7 @@ impl ChallengeStore {
     pub async fn take(&self, token: &str, now_ms: u64) -> Result<Option<[u8; 32]>, redis::RedisError> {
         match self {
             ChallengeStore::Memory(map) => {
-                let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+                let mut map = lock(map);
                 Ok(map.by_token.remove(&key(token)).filter(|r| r.live(now_ms)).map(|r| r.answer_hash))
             }
             ChallengeStore::Redis(redis) => redis.take(token, now_ms).await,
@@ -172,7 +173,7 @@ impl ChallengeStore {
     pub async fn answer(&self, token: &str, now_ms: u64) -> Result<Option<String>, redis::RedisError> {
         match self {
             ChallengeStore::Memory(map) => {
-                let map = map.lock().unwrap_or_else(|e| e.into_inner());
+                let map = lock(map);
                 Ok(map.by_token.get(&key(token)).filter(|r| r.live(now_ms)).map(|r| r.answer.to_string()))
             }
             ChallengeStore::Redis(redis) => redis.answer(token, now_ms).await,

@@ -11,6 +11,7 @@ use redis::AsyncCommands;
 use super::numverify::Lookup;
 use crate::crypto::hex;
 use crate::redis_conn::Redis;
+use crate::sync::lock;
 
 pub const KEEP: Duration = Duration::from_secs(24 * 3600);
 const MAX_IN_MEMORY: usize = 10_000;
@@ -32,7 +33,7 @@ impl VerdictCache {
     pub async fn get(&self, key: &[u8; 32], now_ms: u64) -> Option<Lookup> {
         match self {
             VerdictCache::Memory(map) => {
-                let map = map.lock().unwrap_or_else(|e| e.into_inner());
+                let map = lock(map);
                 map.get(key).filter(|(_, expires)| now_ms < *expires).map(|(lookup, _)| lookup.clone())
             }
             VerdictCache::Redis(redis) => {
@@ -51,7 +52,7 @@ impl VerdictCache {
     pub async fn put(&self, key: &[u8; 32], lookup: &Lookup, now_ms: u64) {
         match self {
             VerdictCache::Memory(map) => {
-                let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+                let mut map = lock(map);
                 if map.len() >= MAX_IN_MEMORY {
                     map.retain(|_, (_, expires)| now_ms < *expires);
                     if map.len() >= MAX_IN_MEMORY {

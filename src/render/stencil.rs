@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use minijinja::HtmlEscape;
 
+use crate::sync::lock;
+
 /// Marks slot `i` in a template context: `\0i\0`. No template text contains NUL, and HTML
 /// escaping leaves it alone, so the markers come out of rendering exactly as they went in.
 pub fn slot(i: usize) -> String {
@@ -75,7 +77,7 @@ impl<const N: usize> Periodic<N> {
     ) -> Result<Arc<Stencil<N>>, E> {
         // Rendering under the lock: at a period's turn the others wait a few microseconds
         // instead of all rendering the same page.
-        let mut current = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut current = lock(&self.0);
         match &*current {
             Some((at, stencil)) if *at == period => Ok(stencil.clone()),
             _ => {

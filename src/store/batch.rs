@@ -23,12 +23,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use rocket::tokio::sync::oneshot;
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use super::{SealedSubmission, StoreError, BUSY_TIMEOUT, PRAGMAS};
+use crate::sync::lock;
 
 /// Rows in one transaction at most, so one batch never holds a worker for long.
 const MAX_BATCH: usize = 256;
@@ -172,12 +173,6 @@ fn checkpoint_when_woken(conn: Connection, wake: Receiver<()>) {
             log::warn!("background checkpoint failed (the writer's own ones go on): {e}");
         }
     }
-}
-
-/// A panic elsewhere can't leave the data inconsistent: the queue is a list, the connection
-/// rolls back an unfinished transaction.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn open(path: &Path) -> Result<Connection, StoreError> {
