@@ -32,8 +32,14 @@ impl PreferredTime {
 
     /// `YYYY-MM-DDTHH:MM`, the form it was entered in and is stored in.
     pub fn to_form_value(self) -> String {
-        self.0
-            .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
-            .expect("a parsed date formats")
+        let (date, time) = (self.0.date(), self.0.time());
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            date.year(),
+            u8::from(date.month()),
+            date.day(),
+            time.hour(),
+            time.minute()
+        )
     }
 }

@@ -56,8 +56,7 @@ fn add_helpers(env: &mut Environment<'static>, base: &BasePath) {
 /// environment, e.g. rocket_dyn_templates' `engines.minijinja` inside `Template::custom`.
 #[cfg(feature = "dyn-templates")]
 pub fn register_into(env: &mut Environment<'static>, base: &BasePath) -> Result<(), minijinja::Error> {
-    for name in Templates::iter() {
-        let file = Templates::get(&name).expect("an iterated template exists");
+    for (name, file) in Templates::iter().filter_map(|name| Templates::get(&name).map(|file| (name, file))) {
         env.add_template_owned(name.into_owned(), String::from_utf8_lossy(&file.data).into_owned())?;
     }
     add_helpers(env, base);
