@@ -296,14 +296,46 @@ async fn search_finds_exact_emails_and_name_or_phone_substrings() {
     let hits = page(&app.client, &find("turing")).await;
     assert!(hits.contains("Alan Turing"));
 
-    let indexes: Vec<String> = sqlx::query_scalar("SELECT email_index FROM submissions")
+    let indexes: Vec<Vec<u8>> = sqlx::query_scalar("SELECT email_index FROM submissions")
         .fetch_all(&pool(app.dir.path()).await)
         .await
         .unwrap();
+    assert_eq!(indexes.len(), 3);
     for index in indexes {
-        assert_eq!(index.len(), 64);
-        assert!(!index.contains("example"), "the blind index holds no plaintext");
+        assert_eq!(index.len(), 16, "16 bytes of a keyed HMAC, never the address");
     }
+}
+
+/// Databases from before migration 0005 hold the index as 64 hex digits of the whole HMAC: the
+/// migration must turn them into the 16-byte keys an email search looks for.
+#[rocket::async_test]
+async fn emails_indexed_before_the_16_byte_index_are_still_found() {
+    use contact_client::crypto::{derive_key, keyed_hash};
+    use contact_client::secret::Secret;
+
+    let app = app().await;
+    seed(&app.client, &[("Ada Lovelace", "ada@example.com", "+14158586273")]).await;
+    let db = pool(app.dir.path()).await;
+    let key = derive_key(&Secret::new(SECRET_KEY), "email-index");
+    let as_0004_wrote_it: String =
+        keyed_hash(&key, b"ada@example.com").iter().map(|b| format!("{b:02x}")).collect();
+    sqlx::query("UPDATE submissions SET email_index = ?").bind(&as_0004_wrote_it).execute(&db).await.unwrap();
+    sqlx::query("DELETE FROM schema_migrations WHERE version = 5").execute(&db).await.unwrap();
+    db.close().await;
+    let dir = app.dir;
+    drop(app.client);
+
+    let client = Client::tracked(rocket::custom(figment(&dir, &[])).attach(contact_client::fairing()))
+        .await
+        .unwrap();
+    sign_in(&client).await;
+    assert!(page(&client, "/admin?q=Ada%40Example.com").await.contains("Ada Lovelace"));
+    let (kind, len): (String, i64) =
+        sqlx::query_as("SELECT typeof(email_index), length(email_index) FROM submissions")
+            .fetch_one(&pool(dir.path()).await)
+            .await
+            .unwrap();
+    assert_eq!((kind.as_str(), len), ("blob", 16));
 }
 
 #[rocket::async_test]

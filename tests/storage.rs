@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use contact_client::crypto::Vault;
+use contact_client::crypto::{BlindIndex, Vault};
 use contact_client::secret::Secret;
 use contact_client::store::{PhoneVerdict, SealedSubmission, Store};
 use rocket::http::Status;
@@ -157,7 +157,7 @@ fn sealed(n: usize) -> SealedSubmission {
         created_at: "2026-11-25T10:00:00Z".into(),
         name: format!("name-{n}"),
         email: format!("email-{n}"),
-        email_index: format!("index-{n}"),
+        email_index: BlindIndex::new([7; 32]).of(&format!("person-{n}@example.com")),
         phone: format!("phone-{n}"),
         preferred_time: "2026-12-01T09:30".into(),
         message: String::new(),

@@ -36,8 +36,11 @@ pub async fn list(
     if q.is_empty() || q.contains('@') {
         let email_index = match q {
             "" => None,
-            // Something that is not an address matches no address.
-            q => Some(Email::parse(q).map(|e| state.email_index.of(&e.normalized())).unwrap_or_default()),
+            q => match Email::parse(q) {
+                Ok(email) => Some(state.email_index.of(&email.normalized())),
+                // Something that is not an address matches no address.
+                Err(_) => return Ok(Listing { items: Vec::new(), total: 0 }),
+            },
         };
         let (rows, total) =
             state.store.list(&Filter { status, email_index }, PAGE_SIZE, offset, known_total).await?;

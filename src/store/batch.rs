@@ -201,7 +201,7 @@ fn insert_all(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>
                 s.created_at,
                 s.name,
                 s.email,
-                s.email_index,
+                s.email_index.as_bytes(),
                 s.phone,
                 s.preferred_time,
                 s.message,

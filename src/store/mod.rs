@@ -18,6 +18,8 @@ use rocket_db_pools::sqlx;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
+use crate::crypto::IndexKey;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
@@ -56,7 +58,7 @@ pub struct SealedSubmission {
     pub created_at: String,
     pub name: String,
     pub email: String,
-    pub email_index: String,
+    pub email_index: IndexKey,
     pub phone: String,
     pub preferred_time: String,
     pub message: String,

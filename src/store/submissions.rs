@@ -3,6 +3,7 @@
 use rocket_db_pools::sqlx::{self, sqlite::SqliteRow, Row};
 
 use super::{SealedSubmission, Store, StoreError};
+use crate::crypto::IndexKey;
 
 /// A stored submission as it is in the database (personal fields still sealed).
 #[derive(Debug, Clone)]
@@ -54,7 +55,7 @@ pub struct NoteRow {
 pub struct Filter {
     pub status: Option<&'static str>,
     /// Only the submission(s) with this email blind index.
-    pub email_index: Option<String>,
+    pub email_index: Option<IndexKey>,
 }
 
 /// Every sealed column, for re-encryption.
@@ -109,9 +110,13 @@ impl Store {
         let count_sql = format!("SELECT count(*) FROM submissions {clause}");
         let mut page = sqlx::query(&page_sql);
         let mut count = sqlx::query_scalar(&count_sql);
-        for value in [filter.status, filter.email_index.as_deref()].into_iter().flatten() {
-            page = page.bind(value);
-            count = count.bind(value);
+        if let Some(status) = filter.status {
+            page = page.bind(status);
+            count = count.bind(status);
+        }
+        if let Some(index) = &filter.email_index {
+            page = page.bind(index.as_bytes().as_slice());
+            count = count.bind(index.as_bytes().as_slice());
         }
         let rows = page.bind(limit).bind(offset).fetch_all(&self.pool).await?;
         let total = match known_total {
@@ -222,7 +227,7 @@ impl Store {
     pub async fn reseal_all<E>(
         &self,
         reseal: impl Fn(TokenColumn, &str) -> Result<String, E>,
-        index: impl Fn(&str) -> Result<String, E>,
+        index: impl Fn(&str) -> Result<IndexKey, E>,
     ) -> Result<Result<u64, E>, StoreError> {
         let mut tx = self.writer.begin().await?;
         let rows = sqlx::query("SELECT id, name, email, phone, message FROM submissions")
@@ -247,7 +252,7 @@ impl Store {
             sqlx::query("UPDATE submissions SET name = ?, email = ?, email_index = ?, phone = ?, message = ? WHERE id = ?")
                 .bind(name)
                 .bind(email)
-                .bind(email_index)
+                .bind(email_index.as_bytes().as_slice())
                 .bind(phone)
                 .bind(message)
                 .bind(id)
