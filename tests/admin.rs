@@ -296,7 +296,7 @@ async fn search_finds_exact_emails_and_name_or_phone_substrings() {
     let hits = page(&app.client, &find("turing")).await;
     assert!(hits.contains("Alan Turing"));
 
-    let indexes: Vec<Vec<u8>> = sqlx::query_scalar("SELECT email_index FROM submissions")
+    let indexes: Vec<Vec<u8>> = sqlx::query_scalar("SELECT email_index FROM submission_email_keys")
         .fetch_all(&pool(app.dir.path()).await)
         .await
         .unwrap();
@@ -306,36 +306,74 @@ async fn search_finds_exact_emails_and_name_or_phone_substrings() {
     }
 }
 
-/// Databases from before migration 0005 hold the index as 64 hex digits of the whole HMAC: the
-/// migration must turn them into the 16-byte keys an email search looks for.
+/// A database as migration 0004 left it (the email index 64 hex digits of the whole HMAC, in
+/// the submissions table) must still find its rows by email once 0005 and 0006 have moved the
+/// keys, 16 bytes each, into their own table.
 #[rocket::async_test]
-async fn emails_indexed_before_the_16_byte_index_are_still_found() {
-    use contact_client::crypto::{derive_key, keyed_hash};
+async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
+    use contact_client::crypto::{derive_key, keyed_hash, Vault};
     use contact_client::secret::Secret;
+    use rocket_db_pools::sqlx::Executor;
 
-    let app = app().await;
-    seed(&app.client, &[("Ada Lovelace", "ada@example.com", "+14158586273")]).await;
-    let db = pool(app.dir.path()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("contact.db").display()))
+        .await
+        .unwrap();
+    db.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
+    )
+    .await
+    .unwrap();
+    let before_0005 = [
+        (1, "0001_submissions.sql", include_str!("../migrations/0001_submissions.sql")),
+        (2, "0002_admin.sql", include_str!("../migrations/0002_admin.sql")),
+        (3, "0003_status_counts.sql", include_str!("../migrations/0003_status_counts.sql")),
+        (4, "0004_count_inserts_per_batch.sql", include_str!("../migrations/0004_count_inserts_per_batch.sql")),
+    ];
+    for (version, name, sql) in before_0005 {
+        db.execute(sql).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")
+            .bind(version)
+            .bind(name)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    let vault = Vault::from_keys(&Secret::new(FERNET_KEY)).unwrap();
     let key = derive_key(&Secret::new(SECRET_KEY), "email-index");
     let as_0004_wrote_it: String =
         keyed_hash(&key, b"ada@example.com").iter().map(|b| format!("{b:02x}")).collect();
-    sqlx::query("UPDATE submissions SET email_index = ?").bind(&as_0004_wrote_it).execute(&db).await.unwrap();
-    sqlx::query("DELETE FROM schema_migrations WHERE version = 5").execute(&db).await.unwrap();
+    sqlx::query(
+        "INSERT INTO submissions (created_at, name, email, email_index, phone, preferred_time, message)
+         VALUES ('2026-11-20T10:00:00Z', ?, ?, ?, ?, '2026-12-01T09:30', ?)",
+    )
+    .bind(vault.encrypt("Ada Lovelace"))
+    .bind(vault.encrypt("ada@example.com"))
+    .bind(&as_0004_wrote_it)
+    .bind(vault.encrypt("+14158586273"))
+    .bind(vault.encrypt("About the engine"))
+    .execute(&db)
+    .await
+    .unwrap();
     db.close().await;
-    let dir = app.dir;
-    drop(app.client);
 
     let client = Client::tracked(rocket::custom(figment(&dir, &[])).attach(contact_client::fairing()))
         .await
         .unwrap();
     sign_in(&client).await;
     assert!(page(&client, "/admin?q=Ada%40Example.com").await.contains("Ada Lovelace"));
+    assert!(!page(&client, "/admin?q=ada%40example.org").await.contains("Ada Lovelace"));
+    let db = pool(dir.path()).await;
     let (kind, len): (String, i64) =
-        sqlx::query_as("SELECT typeof(email_index), length(email_index) FROM submissions")
-            .fetch_one(&pool(dir.path()).await)
+        sqlx::query_as("SELECT typeof(email_index), length(email_index) FROM submission_email_keys")
+            .fetch_one(&db)
             .await
             .unwrap();
     assert_eq!((kind.as_str(), len), ("blob", 16));
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('submissions')").fetch_all(&db).await.unwrap();
+    assert!(!columns.iter().any(|c| c == "email_index"), "{columns:?}");
 }
 
 #[rocket::async_test]
@@ -385,11 +423,12 @@ async fn detail_notes_status_and_delete() {
     assert_eq!(res.status(), Status::SeeOther);
     assert_eq!(location(&res), Some("/admin"));
     assert_eq!(app.client.get("/admin/submissions/1").dispatch().await.status(), Status::NotFound);
-    let left: (i64, i64) = (
+    let left: (i64, i64, i64) = (
         sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&db).await.unwrap(),
         sqlx::query_scalar("SELECT count(*) FROM notes").fetch_one(&db).await.unwrap(),
+        sqlx::query_scalar("SELECT count(*) FROM submission_email_keys").fetch_one(&db).await.unwrap(),
     );
-    assert_eq!(left, (0, 0), "the submission and its notes are gone");
+    assert_eq!(left, (0, 0, 0), "the submission, its notes and its email key are gone");
     assert_eq!(admin_post(&app.client, "/admin/submissions/1/delete", &[]).await.status(), Status::NotFound);
 }
 

@@ -26,11 +26,15 @@ async fn filled() -> tempfile::TempDir {
 }
 
 fn run(dir: &std::path::Path, fernet_key: &str, args: &[&str]) -> Output {
+    run_with_secret(dir, SECRET_KEY, fernet_key, args)
+}
+
+fn run_with_secret(dir: &std::path::Path, secret_key: &str, fernet_key: &str, args: &[&str]) -> Output {
     Command::new(BIN)
         .current_dir(dir)
         .env_clear()
         .env("DATA_DIR", dir)
-        .env("SECRET_KEY", SECRET_KEY)
+        .env("SECRET_KEY", secret_key)
         .env("FERNET_KEY", fernet_key)
         .env("TOTP_SECRET", TOTP_SECRET)
         .args(args)
@@ -97,6 +101,22 @@ async fn rotate_key_then_the_old_key_can_go() {
     assert!(hits.contains("Ada Lovelace"));
     let note_page = client.get("/admin/submissions/1").dispatch().await.into_string().await.unwrap();
     assert!(note_page.contains("called back on Tuesday"));
+}
+
+/// The email index is keyed from SECRET_KEY: after a new one, rotate-key recomputes every key
+/// so that the dashboard, run with the new secret, still finds an address.
+#[rocket::async_test]
+async fn rotate_key_rebuilds_the_email_index_under_a_new_secret_key() {
+    const NEW_SECRET: &str = "another-secret-key-0123456789abcdefghijklmnopqrstuvwxyz";
+    let dir = filled().await;
+    stdout(&run_with_secret(dir.path(), NEW_SECRET, FERNET_KEY, &["rotate-key"]));
+
+    let rocket = rocket::custom(figment(&dir, &[("secret_key", NEW_SECRET)])).attach(contact_client::fairing());
+    let client = rocket::local::asynchronous::Client::tracked(rocket).await.unwrap();
+    let res = try_sign_in(&client, &totp_code(TOTP_SECRET, unix_now() + 30), None).await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let hits = client.get("/admin?q=ada%40example.com").dispatch().await.into_string().await.unwrap();
+    assert!(hits.contains("Ada Lovelace") && !hits.contains("Grace Hopper"));
 }
 
 #[rocket::async_test]

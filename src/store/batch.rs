@@ -192,16 +192,18 @@ fn insert_all(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>
     let mut ids = Vec::with_capacity(batch.len());
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO submissions (created_at, name, email, email_index, phone, preferred_time,
+            "INSERT INTO submissions (created_at, name, email, phone, preferred_time,
                  message, phone_verdict, phone_country, phone_line_type, phone_carrier)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut email_key = tx.prepare_cached(
+            "INSERT INTO submission_email_keys (submission_id, email_index) VALUES (?1, ?2)",
         )?;
         for Job { row: s, .. } in batch {
             insert.execute(params![
                 s.created_at,
                 s.name,
                 s.email,
-                s.email_index.as_bytes(),
                 s.phone,
                 s.preferred_time,
                 s.message,
@@ -210,7 +212,9 @@ fn insert_all(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>
                 s.phone_line_type,
                 s.phone_carrier,
             ])?;
-            ids.push(tx.last_insert_rowid());
+            let id = tx.last_insert_rowid();
+            email_key.execute(params![id, s.email_index.as_bytes()])?;
+            ids.push(id);
         }
     }
     // New rows take the column's default status, 'new'.

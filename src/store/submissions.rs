@@ -86,8 +86,8 @@ impl Store {
     }
 
     /// One page, newest first, and how many match in all. The WHERE clause names only the
-    /// filters given, so that SQLite answers from the status and email indexes instead of
-    /// reading every row.
+    /// filters given, so that SQLite answers from the status index (or the narrow table of
+    /// email keys) instead of reading every row.
     /// `known_total` spares the count when the caller has it already (from the status counts).
     pub async fn list(
         &self,
@@ -101,7 +101,7 @@ impl Store {
             conditions.push("status = ?");
         }
         if filter.email_index.is_some() {
-            conditions.push("email_index = ?");
+            conditions.push("id IN (SELECT submission_id FROM submission_email_keys WHERE email_index = ?)");
         }
         let clause =
             if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
@@ -249,12 +249,16 @@ impl Store {
                 Ok(values) => values,
                 Err(e) => return Ok(Err(e)),
             };
-            sqlx::query("UPDATE submissions SET name = ?, email = ?, email_index = ?, phone = ?, message = ? WHERE id = ?")
+            sqlx::query("UPDATE submissions SET name = ?, email = ?, phone = ?, message = ? WHERE id = ?")
                 .bind(name)
                 .bind(email)
-                .bind(email_index.as_bytes().as_slice())
                 .bind(phone)
                 .bind(message)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE submission_email_keys SET email_index = ? WHERE submission_id = ?")
+                .bind(email_index.as_bytes().as_slice())
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
