@@ -58,7 +58,9 @@ fn email_search(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let store = runtime.block_on(Store::open(&dir.path().join("bench.db"))).unwrap();
     for start in (0..ROWS).step_by(100) {
-        for stored in runtime.block_on(join_all((start..start + 100).map(|n| store.insert_submission(row(n))))) {
+        for stored in
+            runtime.block_on(join_all((start..start + 100).map(|n| store.insert_submission(row(n)))))
+        {
             stored.unwrap();
         }
     }

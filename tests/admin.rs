@@ -316,9 +316,10 @@ async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
     use rocket_db_pools::sqlx::Executor;
 
     let dir = tempfile::tempdir().unwrap();
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("contact.db").display()))
-        .await
-        .unwrap();
+    let db =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("contact.db").display()))
+            .await
+            .unwrap();
     db.execute(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
              applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
@@ -329,7 +330,11 @@ async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
         (1, "0001_submissions.sql", include_str!("../migrations/0001_submissions.sql")),
         (2, "0002_admin.sql", include_str!("../migrations/0002_admin.sql")),
         (3, "0003_status_counts.sql", include_str!("../migrations/0003_status_counts.sql")),
-        (4, "0004_count_inserts_per_batch.sql", include_str!("../migrations/0004_count_inserts_per_batch.sql")),
+        (
+            4,
+            "0004_count_inserts_per_batch.sql",
+            include_str!("../migrations/0004_count_inserts_per_batch.sql"),
+        ),
     ];
     for (version, name, sql) in before_0005 {
         db.execute(sql).await.unwrap();
@@ -358,9 +363,8 @@ async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
     .unwrap();
     db.close().await;
 
-    let client = Client::tracked(rocket::custom(figment(&dir, &[])).attach(contact_client::fairing()))
-        .await
-        .unwrap();
+    let client =
+        Client::tracked(rocket::custom(figment(&dir, &[])).attach(contact_client::fairing())).await.unwrap();
     sign_in(&client).await;
     assert!(page(&client, "/admin?q=Ada%40Example.com").await.contains("Ada Lovelace"));
     assert!(!page(&client, "/admin?q=ada%40example.org").await.contains("Ada Lovelace"));

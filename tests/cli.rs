@@ -111,7 +111,8 @@ async fn rotate_key_rebuilds_the_email_index_under_a_new_secret_key() {
     let dir = filled().await;
     stdout(&run_with_secret(dir.path(), NEW_SECRET, FERNET_KEY, &["rotate-key"]));
 
-    let rocket = rocket::custom(figment(&dir, &[("secret_key", NEW_SECRET)])).attach(contact_client::fairing());
+    let rocket =
+        rocket::custom(figment(&dir, &[("secret_key", NEW_SECRET)])).attach(contact_client::fairing());
     let client = rocket::local::asynchronous::Client::tracked(rocket).await.unwrap();
     let res = try_sign_in(&client, &totp_code(TOTP_SECRET, unix_now() + 30), None).await;
     assert_eq!(res.status(), Status::SeeOther);
