@@ -51,6 +51,8 @@ pub enum StartError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Redis(#[from] redis_conn::RedisError),
+    #[error("NumVerify: no HTTP client ({0})")]
+    Numverify(String),
 }
 
 /// For hosts that use rocket_dyn_templates (feature `dyn-templates`): our templates in their

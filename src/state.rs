@@ -58,7 +58,8 @@ impl ContactState {
         let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock.clone());
         let limiter = Limiter::new(&config.ratelimit, redis.as_ref());
         let phone_key = derive_key(&config.secret_key, "phone-cache");
-        let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock.clone());
+        let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock.clone())
+            .map_err(|e| crate::StartError::Numverify(e.to_string()))?;
         let email_index = BlindIndex::for_emails(&config.secret_key);
         let admin = AdminAuth::new(&config);
         Ok(ContactState {

@@ -41,14 +41,14 @@ impl PhoneChecker {
         cache_key: [u8; 32],
         redis: Option<Redis>,
         clock: Clock,
-    ) -> PhoneChecker {
-        PhoneChecker {
-            numverify: config.api_key.clone().map(|key| Numverify::new(&config.url, key)),
+    ) -> Result<PhoneChecker, reqwest::Error> {
+        Ok(PhoneChecker {
+            numverify: config.api_key.clone().map(|key| Numverify::new(&config.url, key)).transpose()?,
             cache: VerdictCache::new(redis),
             cache_key,
             on_error: config.on_error,
             clock,
-        }
+        })
     }
 
     pub async fn check(&self, phone: &Phone) -> PhoneOutcome {

@@ -50,15 +50,21 @@ pub struct Numverify {
 }
 
 impl Numverify {
-    pub fn new(url: &str, key: Secret) -> Numverify {
+    /// Fails only when the TLS client cannot be set up, which stops the start.
+    pub fn new(url: &str, key: Secret) -> Result<Numverify, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
             .user_agent(concat!("contact-client/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("a TLS client with default settings builds");
+            .build()?;
         let key_in_header = url.contains("api.apilayer.com") || url.contains("/number_verification/");
-        Numverify { http, url: url.to_string(), key, key_in_header, bad_key_reported: AtomicBool::new(false) }
+        Ok(Numverify {
+            http,
+            url: url.to_string(),
+            key,
+            key_in_header,
+            bad_key_reported: AtomicBool::new(false),
+        })
     }
 
     /// Looks up an E.164 number.
