@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use contact_client::crypto::{BlindIndex, Vault};
 use contact_client::secret::Secret;
-use contact_client::store::{PhoneVerdict, SealedSubmission, Store};
+use contact_client::store::{Filter, PhoneVerdict, SealedSubmission, Store};
 use rocket::http::Status;
 use rocket_db_pools::sqlx::{self, Row};
 
@@ -149,6 +149,36 @@ async fn status_counts_match_the_rows_through_batches_changes_and_deletes() {
     let mut kept = store.status_counts().await.unwrap();
     kept.sort();
     assert_eq!(kept, vec![("contacted".into(), 1), ("new".into(), 33), ("spam".into(), 4)]);
+}
+
+/// An email search's total is counted when a page is full or past the end, and otherwise
+/// follows from the page itself: every way must give the same number.
+#[rocket::async_test]
+async fn an_email_search_pages_and_counts_every_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("search.db")).await.unwrap();
+    let index = BlindIndex::new([7; 32]);
+    let ada = index.of("ada@example.com");
+    for n in 0..35 {
+        let row = if n % 7 == 6 { sealed(n) } else { SealedSubmission { email_index: ada, ..sealed(n) } };
+        let id = store.insert_submission(row).await.unwrap();
+        if n < 3 {
+            assert!(store.set_status(id, "spam").await.unwrap());
+        }
+    }
+    let found = |status, email_index, offset| {
+        let store = store.clone();
+        async move {
+            let (rows, total) = store.list(&Filter { status, email_index }, 25, offset, None).await.unwrap();
+            (rows.len(), total)
+        }
+    };
+    assert_eq!(found(None, Some(ada), 0).await, (25, 30), "a full first page: counted");
+    assert_eq!(found(None, Some(ada), 25).await, (5, 30), "the last page ends the matches");
+    assert_eq!(found(None, Some(ada), 50).await, (0, 30), "past the end: counted");
+    assert_eq!(found(Some("spam"), Some(ada), 0).await, (3, 3));
+    assert_eq!(found(None, Some(index.of("person-6@example.com")), 0).await, (1, 1));
+    assert_eq!(found(None, Some(index.of("nobody@example.com")), 0).await, (0, 0));
 }
 
 /// A row as the store receives it; the values stand in for Fernet tokens.
