@@ -7,7 +7,10 @@ fn challenges(c: &mut Criterion) {
     let mut group = c.benchmark_group("captcha");
     group.throughput(Throughput::Elements(1));
     group.bench_function("image_png", |b| b.iter(|| contact_client::draw_png(std::hint::black_box("k7m2p"))));
-    group.bench_function("audio_wav", |b| b.iter(|| contact_client::draw_wav(std::hint::black_box("k7m2p"))));
+    let voice = contact_client::Voice::load().expect("the letters' recordings");
+    group.bench_function("audio_wav", |b| {
+        b.iter(|| contact_client::draw_wav(&voice, std::hint::black_box("k7m2p")))
+    });
     group.finish();
 }
 

@@ -3,14 +3,13 @@
 
 use contact_client::crypto::{BlindIndex, Vault};
 use contact_client::domain::{ContactInput, ParseRules, Phone};
-use contact_client::secret::Secret;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
 const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 fn vault(c: &mut Criterion) {
-    let vault = Vault::from_keys(&Secret::new(KEY)).unwrap();
+    let vault = Vault::new(&contact_client::keys::FernetKeys::parse(KEY).unwrap());
     let fields =
         ["Ada Lovelace", "ada@example.com", "+14158586273", "Please call me about the analytical engine."];
     let mut group = c.benchmark_group("vault");

@@ -1,18 +1,14 @@
 //! The vault: personal data leaves memory only as Fernet tokens, readable by Python's
 //! `cryptography.fernet` with the same key. Also the keys derived from `SECRET_KEY`.
 
-use fernet::{Fernet, MultiFernet};
+use fernet::MultiFernet;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::secret::Secret;
+use crate::keys::{FernetKeys, SecretKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    #[error("no Fernet key was given")]
-    NoKey,
-    #[error("key {0} of FERNET_KEY is not a Fernet key")]
-    BadKey(usize),
     #[error("a stored token could not be decrypted with any configured key")]
     Undecryptable,
 }
@@ -22,20 +18,8 @@ pub struct Vault {
 }
 
 impl Vault {
-    /// From `FERNET_KEY`: comma-separated keys; the first encrypts, every one decrypts.
-    pub fn from_keys(keys: &Secret) -> Result<Vault, VaultError> {
-        let fernets = keys
-            .expose()
-            .split(',')
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .enumerate()
-            .map(|(i, k)| Fernet::new(k).ok_or(VaultError::BadKey(i + 1)))
-            .collect::<Result<Vec<_>, _>>()?;
-        if fernets.is_empty() {
-            return Err(VaultError::NoKey);
-        }
-        Ok(Vault { keys: MultiFernet::new(fernets) })
+    pub fn new(keys: &FernetKeys) -> Vault {
+        Vault { keys: MultiFernet::new(keys.keys().to_vec()) }
     }
 
     pub fn encrypt(&self, plaintext: &str) -> String {
@@ -78,7 +62,7 @@ impl BlindIndex {
     }
 
     /// The index of email addresses, keyed from `SECRET_KEY`.
-    pub fn for_emails(secret_key: &Secret) -> BlindIndex {
+    pub fn for_emails(secret_key: &SecretKey) -> BlindIndex {
         BlindIndex::new(derive_key(secret_key, "email-index"))
     }
 
@@ -101,7 +85,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// A 32-byte key for one purpose (CSRF, sessions, blind index…), derived from `SECRET_KEY` so
 /// that one leaked derived key says nothing about the others.
-pub fn derive_key(secret_key: &Secret, purpose: &str) -> [u8; 32] {
+pub fn derive_key(secret_key: &SecretKey, purpose: &str) -> [u8; 32] {
     keyed_hash(secret_key.expose().as_bytes(), format!("contact-client/{purpose}").as_bytes())
 }
 
@@ -115,6 +99,7 @@ pub fn keyed_hash(key: &[u8], message: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fernet::Fernet;
 
     #[test]
     fn hex_is_two_lower_case_digits_a_byte() {
@@ -137,26 +122,19 @@ mod tests {
     fn rotation_decrypts_old_tokens_and_encrypts_with_the_first_key() {
         let old = Fernet::generate_key();
         let new = Fernet::generate_key();
-        let before = Vault::from_keys(&Secret::new(old.clone())).unwrap();
+        let vault = |keys: &str| Vault::new(&FernetKeys::parse(keys).unwrap());
+        let before = vault(&old);
         let token = before.encrypt("Ada Lovelace");
-        let after = Vault::from_keys(&Secret::new(format!("{new}, {old}"))).unwrap();
+        let after = vault(&format!("{new}, {old}"));
         assert_eq!(after.decrypt(&token).unwrap(), "Ada Lovelace");
         let fresh = after.encrypt("x");
-        assert!(Vault::from_keys(&Secret::new(new)).unwrap().decrypt(&fresh).is_ok());
+        assert!(vault(&new).decrypt(&fresh).is_ok());
         assert!(before.decrypt(&fresh).is_err());
     }
 
     #[test]
-    fn bad_keys_are_named_by_position() {
-        let good = Fernet::generate_key();
-        let err = Vault::from_keys(&Secret::new(format!("{good},nope"))).unwrap_err();
-        assert!(matches!(err, VaultError::BadKey(2)));
-        assert!(matches!(Vault::from_keys(&Secret::new(" , ")), Err(VaultError::NoKey)));
-    }
-
-    #[test]
     fn derived_keys_differ_by_purpose() {
-        let s = Secret::new("x".repeat(32));
+        let s = SecretKey::parse(&"x".repeat(32)).unwrap();
         assert_ne!(derive_key(&s, "csrf"), derive_key(&s, "session"));
         assert_eq!(derive_key(&s, "csrf"), derive_key(&s, "csrf"));
     }

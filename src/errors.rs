@@ -23,6 +23,9 @@ pub enum WebError {
     /// A form with field errors: JSON lists them, HTML shows the pre-rendered form page.
     #[error("the form has errors")]
     Invalid { errors: FieldErrors, page: Option<String> },
+    /// Over a limit that is not a route's budget (an account's sign-in throttle): 429.
+    #[error("too many requests")]
+    TooMany { retry_after: u64 },
     /// A service we depend on (the shared Redis) is down: 503, logged.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -72,6 +75,10 @@ impl<'r> Responder<'r, 'static> for WebError {
                     .ok(),
                 _ => json(Status::UnprocessableEntity, &serde_json::json!({ "ok": false, "errors": errors })),
             },
+            WebError::TooMany { retry_after } => {
+                req.local_cache(|| RetryAfter(retry_after.max(1)));
+                error_response(req, Status::TooManyRequests)
+            }
             WebError::Unavailable(detail) => {
                 crate::logging::warn_throttled("unavailable", &detail);
                 error_response(req, Status::ServiceUnavailable)

@@ -21,6 +21,7 @@ mod errors;
 mod fairing;
 mod guards;
 mod intake;
+pub mod keys;
 mod logging;
 pub mod maintenance;
 mod phone;
@@ -32,10 +33,12 @@ pub mod secret;
 mod state;
 pub mod store;
 mod sync;
+mod ttl_map;
 
-/// Drawing a CAPTCHA answer as a PNG and speaking it as a WAV: what `/captcha/<token>/image`
-/// and `/captcha/<token>/audio` serve.
-pub use captcha::{draw_png, draw_wav};
+/// Drawing a CAPTCHA answer as a PNG and speaking it as a WAV (with the letters' recordings
+/// that [`Voice::load`] decodes): what `/captcha/<token>/image` and `/captcha/<token>/audio`
+/// serve.
+pub use captcha::{draw_png, draw_wav, Voice};
 pub use clock::Clock;
 pub use config::Config;
 pub use fairing::{fairing, ContactClient};
@@ -45,8 +48,6 @@ pub use fairing::{fairing, ContactClient};
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] config::ConfigError),
-    #[error("FERNET_KEY: {0}")]
-    Vault(#[from] crypto::VaultError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error(transparent)]

@@ -60,12 +60,21 @@ enum Command {
     },
     /// Read a password on standard input and print its argon2id hash for ADMIN_PASSWORD_HASH
     HashPassword,
+    /// Manage the admins' sign-in
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Ask the running server's /healthz: exit 0 when healthy, 1 when not (Docker, monitors)
     Healthcheck {
         /// Health URL (default: built from ADDRESS, PORT and BASE_PATH)
         #[arg(long, value_name = "URL")]
         url: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Clear the failed sign-ins that throttle an account (after an attack, or a forgotten code)
+    Unlock,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -103,6 +112,7 @@ fn main() -> ExitCode {
         Command::RotateKey => rotate_key(&sources),
         Command::Backup { file } => backup(&sources, &file),
         Command::HashPassword => hash_password(),
+        Command::Admin(AdminCommand::Unlock) => unlock(&sources),
         Command::Healthcheck { url } => healthcheck(&sources, url),
     };
     match result {
@@ -168,10 +178,7 @@ fn check(sources: &Sources) -> Result<(), Failure> {
     println!("  base path:     {}", config.base_path.as_str());
     println!("  environment:   {:?}", config.env);
     println!("  data dir:      {}", config.data_dir.display());
-    println!(
-        "  fernet keys:   {}",
-        config.fernet_keys.expose().split(',').filter(|k| !k.trim().is_empty()).count()
-    );
+    println!("  fernet keys:   {}", config.fernet_keys.keys().len());
     println!(
         "  admin password: {}",
         if config.admin_password_hash.is_some() { "required" } else { "not set (TOTP code only)" }
@@ -271,6 +278,12 @@ fn rotate_key(sources: &Sources) -> Result<(), Failure> {
 fn backup(sources: &Sources, file: &Path) -> Result<(), Failure> {
     with_maintenance(sources, async |m| m.backup(file).await)?;
     println!("backed up to {}", file.display());
+    Ok(())
+}
+
+fn unlock(sources: &Sources) -> Result<(), Failure> {
+    let cleared = with_maintenance(sources, async |m| m.unlock_sign_in().await)?;
+    println!("sign-in unlocked ({cleared} throttled account{})", if cleared == 1 { "" } else { "s" });
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use crate::admin::export;
 use crate::admin::view::SubmissionView;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::crypto::{BlindIndex, Vault, VaultError};
+use crate::crypto::{BlindIndex, Vault};
 use crate::domain::Email;
 use crate::store::{Store, StoreError};
 
@@ -15,8 +15,6 @@ use crate::store::{Store, StoreError};
 pub enum MaintenanceError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("FERNET_KEY: {0}")]
-    Vault(#[from] VaultError),
     #[error("{0} already exists; choose a new file")]
     TargetExists(String),
     #[error("a stored value cannot be decrypted with any key in FERNET_KEY; nothing was changed")]
@@ -39,7 +37,7 @@ impl Maintenance {
     pub async fn open(config: &Config) -> Result<Maintenance, MaintenanceError> {
         Ok(Maintenance {
             store: Store::open(&config.database).await?,
-            vault: Vault::from_keys(&config.fernet_keys)?,
+            vault: Vault::new(&config.fernet_keys),
             email_index: BlindIndex::for_emails(&config.secret_key),
         })
     }
@@ -85,6 +83,13 @@ impl Maintenance {
         self.store.backup(to).await?;
         self.audit("backup").await?;
         Ok(())
+    }
+
+    /// Forgets every account's failed sign-ins; how many accounts were throttled.
+    pub async fn unlock_sign_in(&self) -> Result<u64, MaintenanceError> {
+        let cleared = self.store.clear_sign_in_failures(None).await?;
+        self.audit("sign_in_unlock").await?;
+        Ok(cleared)
     }
 
     pub async fn close(&self) {

@@ -38,7 +38,7 @@ pub struct ContactState {
 
 impl ContactState {
     pub async fn build(config: Config, clock: Clock) -> Result<ContactState, crate::StartError> {
-        let vault = Vault::from_keys(&config.fernet_keys)?;
+        let vault = Vault::new(&config.fernet_keys);
         let store = Store::open(&config.database).await?;
         let redis = match &config.ratelimit.storage {
             LimitStorage::Memory => None,
@@ -50,9 +50,12 @@ impl ContactState {
         let render = Renderer::new(&config.base_path);
         let csrf = CsrfKey::new(derive_key(&config.secret_key, "csrf"));
         let cookies = CookieNames::for_base(config.base_path.as_str());
+        // Challenges are sealed per base path: two instances in one app (with one SECRET_KEY)
+        // keep separate ledgers, so neither may open the other's tokens.
+        let base = config.base_path.as_str();
         let captcha_keys = (
-            derive_key(&config.secret_key, "captcha-answer"),
-            derive_key(&config.secret_key, "captcha-seal"),
+            derive_key(&config.secret_key, &format!("captcha-answer:{base}")),
+            derive_key(&config.secret_key, &format!("captcha-seal:{base}")),
         );
         let test_answer = config.captcha_test_answer.as_ref().map(|a| a.expose().to_string());
         let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock.clone());

@@ -105,9 +105,11 @@ async fn one_step_of_drift_is_accepted_and_two_are_not() {
 
 #[rocket::async_test]
 async fn malformed_codes_are_refused_without_a_panic() {
-    let app = app_with(&[("ratelimit.login", "100/minute")]).await;
+    let (client, _dir, clock) = clocked_app(&[("ratelimit.login", "100/minute")]).await;
     for code in ["", "12345", "1234567", "abcdef", "12 34 5", "９９９９９９"] {
-        assert_eq!(try_sign_in(&app.client, code, None).await.status(), Status::Unauthorized, "{code:?}");
+        assert_eq!(try_sign_in(&client, code, None).await.status(), Status::Unauthorized, "{code:?}");
+        // Past the account's pause between failed sign-ins.
+        clock.advance(Duration::from_secs(30));
     }
 }
 
@@ -312,7 +314,6 @@ async fn search_finds_exact_emails_and_name_or_phone_substrings() {
 #[rocket::async_test]
 async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
     use contact_client::crypto::{derive_key, keyed_hash, Vault};
-    use contact_client::secret::Secret;
     use rocket_db_pools::sqlx::Executor;
 
     let dir = tempfile::tempdir().unwrap();
@@ -345,8 +346,8 @@ async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
             .await
             .unwrap();
     }
-    let vault = Vault::from_keys(&Secret::new(FERNET_KEY)).unwrap();
-    let key = derive_key(&Secret::new(SECRET_KEY), "email-index");
+    let vault = Vault::new(&contact_client::keys::FernetKeys::parse(FERNET_KEY).unwrap());
+    let key = derive_key(&contact_client::keys::SecretKey::parse(SECRET_KEY).unwrap(), "email-index");
     let as_0004_wrote_it: String =
         keyed_hash(&key, b"ada@example.com").iter().map(|b| format!("{b:02x}")).collect();
     sqlx::query(
@@ -509,4 +510,89 @@ async fn the_audit_log_records_who_did_what_but_no_personal_data() {
     }
     let html = page(&app.client, "/admin/audit").await;
     assert!(html.contains("sign in failed") && html.contains("203.0.113.9") && html.contains("#1"));
+}
+
+/// A code that is wrong at `unix_secs`, whatever step of drift is allowed.
+fn wrong_code(unix_secs: u64) -> String {
+    let right: Vec<String> =
+        [unix_secs - 30, unix_secs, unix_secs + 30].iter().map(|t| totp_code(TOTP_SECRET, *t)).collect();
+    (0..).map(|n| format!("{n:06}")).find(|c| !right.contains(c)).unwrap()
+}
+
+/// A sign-in from `ip` (the proxy header the test instance trusts).
+async fn sign_in_from<'c>(
+    client: &'c Client,
+    ip: &str,
+    code: &str,
+) -> rocket::local::asynchronous::LocalResponse<'c> {
+    let from = || Header::new("X-Real-IP", ip.to_string());
+    let page = client.get("/admin/login").header(from()).dispatch().await.into_string().await.unwrap();
+    let fields = [("csrf_token", input_value(&page, "csrf_token").unwrap()), ("code", code.to_string())];
+    client
+        .post("/admin/login")
+        .header(ContentType::Form)
+        .header(from())
+        .body(encode(&fields))
+        .dispatch()
+        .await
+}
+
+#[rocket::async_test]
+async fn cross_site_posts_do_not_count_against_the_sign_in_limit() {
+    let app = app().await;
+    for _ in 0..10 {
+        let res = app
+            .client
+            .post("/admin/login")
+            .header(ContentType::Form)
+            .header(Header::new("Origin", "https://attacker.example"))
+            .body("code=123456")
+            .dispatch()
+            .await;
+        assert_eq!(res.status(), Status::Forbidden);
+    }
+    let no_token =
+        app.client.post("/admin/login").header(ContentType::Form).body("code=123456").dispatch().await;
+    assert_eq!(no_token.status(), Status::Forbidden);
+    sign_in(&app.client).await;
+}
+
+#[rocket::async_test]
+async fn wrong_codes_from_a_thousand_addresses_are_throttled_per_account() {
+    let (client, dir, clock) = clocked_app(&[("proxy_ip_header", "X-Real-IP")]).await;
+    let start = clock.now_ms();
+    let (mut failures, mut refused, mut n) = (0, 0, 0u32);
+    // A botnet tries as fast as the account lets it, each try from a new address.
+    while failures < 100 {
+        n += 1;
+        let ip = format!("10.{}.{}.{}", n >> 16, (n >> 8) & 0xff, n & 0xff);
+        let res = sign_in_from(&client, &ip, &wrong_code(clock.now_ms() / 1000)).await;
+        match res.status() {
+            Status::Unauthorized => failures += 1,
+            Status::TooManyRequests => {
+                refused += 1;
+                let wait: u64 = res.headers().get_one("Retry-After").unwrap().parse().unwrap();
+                assert!((1..=30).contains(&wait), "a pause of {wait} s");
+                clock.advance(Duration::from_secs(wait));
+            }
+            other => panic!("attempt {n}: {other}"),
+        }
+    }
+    let elapsed = (clock.now_ms() - start) / 1000;
+    assert!(refused > 50 && elapsed > 1800 && elapsed < 3600, "{refused} refused in {elapsed} s");
+
+    // The hour's 100 failures are spent: even the right code from a fresh address waits for
+    // the hour to end, or for an unlock.
+    let now = clock.now_ms() / 1000;
+    let locked = sign_in_from(&client, "192.0.2.1", &totp_code(TOTP_SECRET, now)).await;
+    assert_eq!(locked.status(), Status::TooManyRequests);
+    let wait: u64 = locked.headers().get_one("Retry-After").unwrap().parse().unwrap();
+    assert!(wait > 30 && wait <= 3600 - elapsed, "locked for the rest of the hour: {wait} s");
+    let fig = figment(&dir, &[("proxy_ip_header", "X-Real-IP")]);
+    let config = contact_client::Config::from_figment(&fig).unwrap();
+    let maintenance = contact_client::maintenance::Maintenance::open(&config).await.unwrap();
+    assert_eq!(maintenance.unlock_sign_in().await.unwrap(), 1);
+    maintenance.close().await;
+    let res = sign_in_from(&client, "192.0.2.2", &totp_code(TOTP_SECRET, now)).await;
+    assert_eq!(res.status(), Status::SeeOther, "unlocked from the command line");
 }

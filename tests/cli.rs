@@ -84,9 +84,8 @@ async fn rotate_key_then_the_old_key_can_go() {
         .await
         .unwrap();
     let old =
-        contact_client::crypto::Vault::from_keys(&contact_client::secret::Secret::new(FERNET_KEY)).unwrap();
-    let new =
-        contact_client::crypto::Vault::from_keys(&contact_client::secret::Secret::new(NEW_KEY)).unwrap();
+        contact_client::crypto::Vault::new(&contact_client::keys::FernetKeys::parse(FERNET_KEY).unwrap());
+    let new = contact_client::crypto::Vault::new(&contact_client::keys::FernetKeys::parse(NEW_KEY).unwrap());
     let note: String = sqlx::query_scalar("SELECT body FROM notes").fetch_one(&db).await.unwrap();
     assert!(old.decrypt(&note).is_err() && new.decrypt(&note).unwrap() == "called back on Tuesday");
     drop(db);
@@ -140,7 +139,7 @@ async fn backup_is_a_consistent_copy_that_decrypts() {
     assert_eq!(check, "ok");
     let rows = sqlx::query("SELECT name FROM submissions ORDER BY id").fetch_all(&db).await.unwrap();
     let vault =
-        contact_client::crypto::Vault::from_keys(&contact_client::secret::Secret::new(FERNET_KEY)).unwrap();
+        contact_client::crypto::Vault::new(&contact_client::keys::FernetKeys::parse(FERNET_KEY).unwrap());
     let names: Vec<String> = rows.iter().map(|r| vault.decrypt(r.get(0)).unwrap()).collect();
     assert_eq!(names, ["Ada Lovelace", "Grace Hopper"]);
     let again = run(dir.path(), FERNET_KEY, &["backup", target.to_str().unwrap()]);

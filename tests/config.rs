@@ -204,7 +204,7 @@ fn first_run_generates_secrets_0600_and_reuses_them() {
     let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(first.fernet_keys.expose()) && text.contains(first.totp_secret.expose()));
+    assert!(text.contains(first.fernet_keys.expose()) && text.contains(first.totp_secret.base32()));
 
     let (fig, report) = bootstrap(bare_figment(dir.path(), &[]), Mode::Write).unwrap();
     assert!(

@@ -88,7 +88,7 @@ async fn acknowledged_submissions_survive_kill_9() {
     let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db).await.unwrap();
     assert_eq!(check, "ok");
     let vault =
-        contact_client::crypto::Vault::from_keys(&contact_client::secret::Secret::new(FERNET_KEY)).unwrap();
+        contact_client::crypto::Vault::new(&contact_client::keys::FernetKeys::parse(FERNET_KEY).unwrap());
     for (id, email) in &acked {
         let row = sqlx::query("SELECT email FROM submissions WHERE id = ?")
             .bind(id)

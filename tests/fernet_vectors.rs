@@ -6,7 +6,6 @@ use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, BlockEncryptMut, KeyIvI
 use base64::engine::general_purpose::URL_SAFE;
 use base64::Engine;
 use contact_client::crypto::Vault;
-use contact_client::secret::Secret;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
@@ -80,7 +79,7 @@ fn generate_vectors() {
         let src = v.src.unwrap();
         let token = spec_encrypt(&v.secret, src.as_bytes(), unix(&v.now), &v.iv.unwrap());
         assert_eq!(token, v.token, "the spec-level encoder reproduces the published token");
-        let vault = Vault::from_keys(&Secret::new(v.secret)).unwrap();
+        let vault = Vault::new(&contact_client::keys::FernetKeys::parse(&v.secret).unwrap());
         assert_eq!(vault.decrypt(&v.token).unwrap(), src, "the vault reads spec-generated tokens");
     }
 }
@@ -88,7 +87,7 @@ fn generate_vectors() {
 #[test]
 fn verify_vectors() {
     for v in vectors("verify.json") {
-        let vault = Vault::from_keys(&Secret::new(v.secret.clone())).unwrap();
+        let vault = Vault::new(&contact_client::keys::FernetKeys::parse(&v.secret.clone()).unwrap());
         assert_eq!(vault.decrypt(&v.token).unwrap(), v.src.clone().unwrap());
         let (time, plain) = spec_decrypt(&v.secret, &v.token).unwrap();
         assert!(time <= unix(&v.now) && unix(&v.now) - time <= v.ttl_sec.unwrap(), "within the TTL at `now`");
@@ -109,7 +108,7 @@ fn invalid_vectors() {
             assert!(time > now + 60 || now - time > v.ttl_sec.unwrap(), "{desc}");
             continue;
         }
-        let vault = Vault::from_keys(&Secret::new(v.secret.clone())).unwrap();
+        let vault = Vault::new(&contact_client::keys::FernetKeys::parse(&v.secret.clone()).unwrap());
         assert!(vault.decrypt(&v.token).is_err(), "the vault accepted: {desc}");
     }
 }
@@ -117,7 +116,7 @@ fn invalid_vectors() {
 #[test]
 fn vault_tokens_follow_the_spec() {
     let key = fernet::Fernet::generate_key();
-    let vault = Vault::from_keys(&Secret::new(key.clone())).unwrap();
+    let vault = Vault::new(&contact_client::keys::FernetKeys::parse(&key.clone()).unwrap());
     let before = OffsetDateTime::now_utc().unix_timestamp() as u64;
     for text in ["", "Ada Lovelace", "ünïcødé ✓", &"x".repeat(5000)] {
         let token = vault.encrypt(text);
@@ -142,7 +141,7 @@ fn python_cryptography_reads_vault_tokens() {
     };
     let key = fernet::Fernet::generate_key();
     let other = fernet::Fernet::generate_key();
-    let vault = Vault::from_keys(&Secret::new(format!("{key},{other}"))).unwrap();
+    let vault = Vault::new(&contact_client::keys::FernetKeys::parse(&format!("{key},{other}")).unwrap());
     let token = vault.encrypt("Grace Hopper ✓");
     let script = "import sys\nfrom cryptography.fernet import Fernet\nsys.stdout.write(Fernet(sys.argv[1].encode()).decrypt(sys.argv[2].encode()).decode())";
     let out = std::process::Command::new(python).args(["-c", script, &key, &token]).output().unwrap();

@@ -108,12 +108,9 @@ async fn every_other_route_shares_the_default_budget() {
     assert_eq!(app.client.get("/thanks").dispatch().await.status(), Status::Ok);
     assert_eq!(app.client.get("/").dispatch().await.status(), Status::Ok);
     assert_eq!(app.client.get("/thanks").dispatch().await.status(), Status::TooManyRequests);
-    assert_eq!(
-        app.client.get("/healthz").dispatch().await.status(),
-        Status::Ok,
-        "health checks are not limited"
-    );
-    assert_eq!(app.client.get("/static/style.css").dispatch().await.status(), Status::Ok, "nor static files");
+    for path in ["/healthz", "/static/style.css", "/no-such-page?email=ada@example.com"] {
+        assert_eq!(app.client.get(path).dispatch().await.status(), Status::TooManyRequests, "{path}");
+    }
 }
 
 #[rocket::async_test]
@@ -121,5 +118,52 @@ async fn ratelimit_enabled_false_turns_every_limit_off() {
     let app = app_with(&with_limits(&[("ratelimit.enabled", "false")])).await;
     for _ in 0..8 {
         assert_eq!(post(&app, &[]).await.status(), Status::SeeOther);
+    }
+}
+
+/// Every route the instance mounts, with a concrete path for each of its parameters.
+fn concrete_path(route: &rocket::Route) -> String {
+    let path = route.uri.path().to_string();
+    path.split('/')
+        .map(|segment| match segment {
+            "<id>" => "1",
+            "<token>" => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "<file..>" => "style.css",
+            "<_..>" => "nowhere",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[rocket::async_test]
+async fn every_mounted_route_answers_429_past_its_budget() {
+    const BUDGET: usize = 3;
+    let budgets =
+        ["submit", "captcha", "verify", "default", "login"].map(|k| (format!("ratelimit.{k}"), "3/minute"));
+    let mut extra: Vec<(&str, &str)> = budgets.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    extra.push(("proxy_ip_header", "X-Real-IP"));
+    let app = app_with(&extra).await;
+    let routes: Vec<(rocket::http::Method, String)> =
+        app.client.rocket().routes().map(|r| (r.method, concrete_path(r))).collect();
+    assert!(routes.len() >= 20, "{} routes", routes.len());
+    for (i, (method, path)) in routes.iter().enumerate() {
+        // Each route from an address of its own, so no route spends another's budget.
+        let ip = format!("198.18.{}.{}", i / 250, i % 250 + 1);
+        for n in 1..=BUDGET + 1 {
+            let res = app
+                .client
+                .req(*method, path.clone())
+                .header(Header::new("X-Real-IP", ip.clone()))
+                .header(rocket::http::ContentType::Form)
+                .dispatch()
+                .await;
+            if n <= BUDGET {
+                assert_ne!(res.status(), Status::TooManyRequests, "{method} {path}: request {n} of {BUDGET}");
+            } else {
+                assert_eq!(res.status(), Status::TooManyRequests, "{method} {path} past its budget");
+                assert!(res.headers().get_one("Retry-After").is_some(), "{method} {path}");
+            }
+        }
     }
 }

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use contact_client::crypto::{BlindIndex, Vault};
-use contact_client::secret::Secret;
 use contact_client::store::{Filter, PhoneVerdict, SealedSubmission, Store};
 use rocket::http::Status;
 use rocket_db_pools::sqlx::{self, Row};
@@ -58,7 +57,7 @@ async fn personal_fields_are_only_fernet_tokens_on_disk() {
             .unwrap();
     let rows = sqlx::query("SELECT * FROM submissions ORDER BY id").fetch_all(&pool).await.unwrap();
     assert_eq!(rows.len(), 3);
-    let vault = Vault::from_keys(&Secret::new(FERNET_KEY)).unwrap();
+    let vault = Vault::new(&contact_client::keys::FernetKeys::parse(FERNET_KEY).unwrap());
     for row in rows {
         assert_eq!(vault.decrypt(row.get("name")).unwrap(), NAME);
         assert_eq!(vault.decrypt(row.get("email")).unwrap(), EMAIL);

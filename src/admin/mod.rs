@@ -4,27 +4,29 @@
 pub mod export;
 pub mod listing;
 pub mod session;
+pub mod throttle;
 pub mod view;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use totp_rs::{Builder, Totp};
 
-use crate::config::{decode_base32, Config};
+use crate::config::Config;
+use crate::keys::PasswordHash as StoredHash;
 
 pub struct AdminAuth {
     totp: Totp,
-    password_hash: Option<String>,
+    password_hash: Option<StoredHash>,
 }
 
 impl AdminAuth {
     pub fn new(config: &Config) -> AdminAuth {
-        let secret = decode_base32(config.totp_secret.expose()).unwrap_or_default();
         // RFC 6238 defaults: SHA-1, 6 digits, 30 s; one step of drift either way. Secrets of 80
         // bits (common in authenticator apps) are accepted, hence "non-compliant" (RFC 4226
         // only recommends 128).
-        let totp = Builder::new().with_secret(secret).with_skew(1).build_noncompliant();
-        AdminAuth { totp, password_hash: config.admin_password_hash.as_ref().map(|h| h.expose().to_string()) }
+        let totp =
+            Builder::new().with_secret(config.totp_secret.bytes().to_vec()).with_skew(1).build_noncompliant();
+        AdminAuth { totp, password_hash: config.admin_password_hash.clone() }
     }
 
     pub fn requires_password(&self) -> bool {
@@ -43,7 +45,7 @@ impl AdminAuth {
     /// Whether the password is right (true when none is configured). Argon2 is slow on
     /// purpose: it runs on the blocking pool.
     pub async fn password_ok(&self, password: &str) -> bool {
-        let Some(hash) = self.password_hash.clone() else {
+        let Some(hash) = self.password_hash.as_ref().map(|h| h.phc().to_string()) else {
             return true;
         };
         let password = password.to_string();
@@ -60,9 +62,4 @@ impl AdminAuth {
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
-}
-
-/// Whether `hash` is an argon2id PHC string (checked at start).
-pub fn is_argon2id(hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| h.algorithm.as_str() == "argon2id")
 }

@@ -1,39 +1,47 @@
-//! CAPTCHA challenges. A challenge is a random token mapped, server-side, to the hash of its
-//! answer, the answer itself (to draw the image and speak the audio on demand), an expiry
-//! (300 s) and a count of wrong answers. `/captcha/verify` checks without using the token up
-//! and kills it after three wrong answers; a form submission spends it, right or wrong.
+//! CAPTCHA challenges. A challenge is its token: the answer sealed (Fernet, under a key derived
+//! from `SECRET_KEY`) with the time it was made, so nothing is stored when one is handed out
+//! and no amount of other people's traffic can make one vanish. It lives 300 s. The
+//! [`Ledger`](ledger::Ledger) remembers how each token was used: `/captcha/verify` checks
+//! without using it up and kills it after three wrong answers; a form submission spends it,
+//! right or wrong; its audio is played a few times at most.
 //!
 //! Images and audio are drawn only when asked for, on a few threads of their own (one per
 //! core), so a flood of refreshes queues there instead of stalling the async workers.
 
 mod drawers;
+mod ledger;
 mod render;
-mod store;
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rand::{Rng, RngCore};
+use rand::Rng;
 use subtle::ConstantTimeEq;
 
 use crate::clock::Clock;
 use crate::crypto::keyed_hash;
 use crate::redis_conn::Redis;
 use drawers::Drawers;
-use store::{ChallengeStore, Record};
+use ledger::{Ledger, TokenId};
 
-pub use render::{png as draw_png, wav as draw_wav};
-pub use store::Check;
+pub use ledger::Check;
+pub use render::{png as draw_png, wav as draw_wav, Voice};
 
 /// How long a challenge lives.
 pub const LIFETIME: Duration = Duration::from_secs(300);
 /// Wrong answers at `/captcha/verify` before a challenge is dead.
 pub const MAX_WRONG: u32 = 3;
+/// Times one challenge's audio is served: enough to listen again, not an amplifier (each
+/// rendering is ~10 ms of CPU and half a megabyte).
+pub const MAX_PLAYS: u32 = 3;
 /// Symbols that can't be mistaken for one another, neither seen nor heard: no 0/o, 1/l/i, and
 /// none of the letters whose names rhyme ("bee"/"dee"/"tee", "eff"/"ess", "em"/"en").
 const ALPHABET: &[u8] = b"23456789hkmqrwxy";
 const ANSWER_LEN: usize = 5;
+/// Fernet allows a token's time to be this far ahead of the clock (instances a little apart).
+const CLOCK_SKEW_MS: u64 = 60_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptchaError {
@@ -44,11 +52,23 @@ pub enum CaptchaError {
 }
 
 pub struct Captchas {
-    store: ChallengeStore,
-    clock: Clock,
+    seal: fernet::Fernet,
+    /// Keys the ledger's token ids and the answer comparison.
+    id_key: [u8; 32],
     answer_key: [u8; 32],
+    ledger: Ledger,
+    clock: Clock,
     test_answer: Option<String>,
     drawers: Drawers,
+    /// The letters' recordings, decoded on the first audio request.
+    voice: Arc<OnceLock<Option<Voice>>>,
+}
+
+/// A token opened: its answer, and where and until when the ledger keeps its uses.
+struct Opened {
+    answer: String,
+    id: TokenId,
+    keep_until_ms: u64,
 }
 
 impl Captchas {
@@ -60,13 +80,18 @@ impl Captchas {
         clock: Clock,
     ) -> Captchas {
         let (answer_key, seal_key) = keys;
+        let seal =
+            fernet::Fernet::new(&URL_SAFE_NO_PAD.encode(seal_key)).expect("32 bytes make a Fernet key");
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
         Captchas {
-            store: ChallengeStore::new(redis, seal_key),
-            clock,
+            seal,
+            id_key: keyed_hash(&answer_key, b"token-id"),
             answer_key,
+            ledger: Ledger::new(redis),
+            clock,
             test_answer,
             drawers: Drawers::start(parallel),
+            voice: Arc::default(),
         }
     }
 
@@ -74,9 +99,9 @@ impl Captchas {
         keyed_hash(&self.answer_key, answer.trim().to_lowercase().as_bytes())
     }
 
-    /// A new challenge's token.
-    pub async fn issue(&self) -> Result<String, CaptchaError> {
-        let answer = match &self.test_answer {
+    /// A new challenge's token. Nothing is stored.
+    pub fn issue(&self) -> String {
+        let answer: String = match &self.test_answer {
             Some(fixed) => fixed.clone(),
             None => {
                 // A CSPRNG seeded from the OS: no system call per challenge.
@@ -84,140 +109,143 @@ impl Captchas {
                 (0..ANSWER_LEN).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
             }
         };
-        let mut raw = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut raw);
-        let token = URL_SAFE_NO_PAD.encode(raw);
-        let record = Record {
-            answer_hash: self.hash(&answer),
-            answer: answer.into_boxed_str(),
-            expires_ms: self.clock.now_ms() + LIFETIME.as_millis() as u64,
-            wrong: 0,
-        };
-        self.store.put(&token, record).await?;
-        Ok(token)
+        self.seal.encrypt_at_time(answer.as_bytes(), self.clock.now_ms() / 1000)
+    }
+
+    /// The token's answer while it lives.
+    fn open(&self, token: &str) -> Option<Opened> {
+        if !plausible_token(token) {
+            return None;
+        }
+        let now_ms = self.clock.now_ms();
+        let sealed = self.seal.decrypt_at_time(token, Some(LIFETIME.as_secs()), now_ms / 1000).ok()?;
+        let mut id = TokenId::default();
+        id.copy_from_slice(&keyed_hash(&self.id_key, token.as_bytes())[..16]);
+        let keep_until_ms = now_ms + LIFETIME.as_millis() as u64 + CLOCK_SKEW_MS;
+        Some(Opened { answer: String::from_utf8(sealed).ok()?, id, keep_until_ms })
+    }
+
+    fn right(&self, opened: &Opened, answer: &str) -> bool {
+        self.hash(&opened.answer).ct_eq(&self.hash(answer)).into()
     }
 
     /// Checks an answer without using the token up; a wrong one counts towards [`MAX_WRONG`].
     pub async fn verify(&self, token: &str, answer: &str) -> Result<Check, CaptchaError> {
-        if !plausible_token(token) {
+        let Some(opened) = self.open(token) else {
             return Ok(Check::Dead);
-        }
-        Ok(self.store.verify(token, &self.hash(answer), self.clock.now_ms()).await?)
+        };
+        let right = self.right(&opened, answer);
+        Ok(self.ledger.check(&opened.id, right, opened.keep_until_ms, self.clock.now_ms()).await?)
     }
 
     /// Uses the token up; true when it was live and the answer right.
     pub async fn spend(&self, token: &str, answer: &str) -> Result<bool, CaptchaError> {
-        if !plausible_token(token) {
-            return Ok(false);
-        }
-        let Some(answer_hash) = self.store.take(token, self.clock.now_ms()).await? else {
+        let Some(opened) = self.open(token) else {
             return Ok(false);
         };
-        Ok(answer_hash.ct_eq(&self.hash(answer)).into())
+        let live = self.ledger.spend(&opened.id, opened.keep_until_ms, self.clock.now_ms()).await?;
+        Ok(live && self.right(&opened, answer))
     }
 
     /// The PNG of a live challenge.
     pub async fn image(&self, token: &str) -> Result<Option<Vec<u8>>, CaptchaError> {
-        self.draw(token, render::png).await
+        let Some(opened) = self.open(token) else {
+            return Ok(None);
+        };
+        if !self.ledger.live(&opened.id, self.clock.now_ms()).await? {
+            return Ok(None);
+        }
+        let answer = opened.answer;
+        self.draw(move || render::png(&answer)).await.map(Some)
     }
 
-    /// The WAV of a live challenge: the same answer, spoken.
+    /// The WAV of a live challenge: the same answer, spoken; at most [`MAX_PLAYS`] times.
     pub async fn audio(&self, token: &str) -> Result<Option<Vec<u8>>, CaptchaError> {
-        self.draw(token, render::wav).await
+        let Some(opened) = self.open(token) else {
+            return Ok(None);
+        };
+        if !self.ledger.play(&opened.id, MAX_PLAYS, opened.keep_until_ms, self.clock.now_ms()).await? {
+            return Ok(None);
+        }
+        let (answer, voice) = (opened.answer, self.voice.clone());
+        self.draw(move || render::wav(voice.get_or_init(Voice::load).as_ref()?, &answer)).await.map(Some)
     }
 
     async fn draw(
         &self,
-        token: &str,
-        draw: fn(&str) -> Option<Vec<u8>>,
-    ) -> Result<Option<Vec<u8>>, CaptchaError> {
-        if !plausible_token(token) {
-            return Ok(None);
-        }
-        let Some(answer) = self.store.answer(token, self.clock.now_ms()).await? else {
-            return Ok(None);
-        };
-        let drawn = self.drawers.run(move || draw(&answer)).await.flatten();
-        drawn.map(Some).ok_or(CaptchaError::Render)
+        work: impl FnOnce() -> Option<Vec<u8>> + Send + 'static,
+    ) -> Result<Vec<u8>, CaptchaError> {
+        self.drawers.run(work).await.flatten().ok_or(CaptchaError::Render)
     }
 }
 
+/// Fernet tokens of a short answer: url-safe base64 of about a hundred bytes.
 fn plausible_token(token: &str) -> bool {
-    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (64..=256).contains(&token.len())
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'='))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Cursor;
 
-    /// The audio's letters, recognised against a reference recording of every letter of the
-    /// alphabet: segments are split at the silent pauses; a recording's length identifies its
-    /// letter (noise never makes a silent run), and correlation breaks ties.
-    fn transcribe(wav: &[u8]) -> String {
-        let samples = |bytes: &[u8]| -> Vec<f64> {
-            hound::WavReader::new(Cursor::new(bytes.to_vec()))
-                .unwrap()
-                .into_samples::<i16>()
-                .map(|s| f64::from(s.unwrap()))
-                .collect()
-        };
-        let references: Vec<(char, Vec<f64>)> = ALPHABET
-            .iter()
-            .map(|&c| (c as char, samples(&render::wav(&(c as char).to_string()).unwrap())))
-            .collect();
-        let audio = samples(wav);
-        let pause = 22050 * 4 / 10;
-        let mut segments = Vec::new();
-        let (mut start, mut zeros) = (None, 0);
-        for (i, s) in audio.iter().enumerate() {
-            if *s == 0.0 {
-                zeros += 1;
-                if zeros >= pause / 2 {
-                    if let Some(st) = start.take() {
-                        segments.push(&audio[st..i + 1 - zeros]);
-                    }
-                }
-            } else {
-                zeros = 0;
-                start.get_or_insert(i);
-            }
-        }
-        let score = |a: &[f64], b: &[f64]| {
-            let n = a.len().min(b.len());
-            let dot: f64 = a[..n].iter().zip(&b[..n]).map(|(x, y)| x * y).sum();
-            let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
-            dot / (norm(&a[..n]) * norm(&b[..n]) + 1.0)
-        };
-        segments
-            .iter()
-            .map(|seg| {
-                let speech = |r: &[f64]| r.len() - pause;
-                references
-                    .iter()
-                    .min_by(|(_, a), (_, b)| {
-                        let by_length = speech(a).abs_diff(seg.len()).cmp(&speech(b).abs_diff(seg.len()));
-                        by_length.then(score(seg, b).total_cmp(&score(seg, a)))
-                    })
-                    .map(|(c, _)| *c)
-                    .unwrap()
-            })
-            .collect()
+    fn instance(clock: Clock) -> Captchas {
+        Captchas::new(([1; 32], [2; 32]), None, None, clock)
     }
 
     #[rocket::async_test]
-    async fn the_audio_speaks_the_answer_the_image_shows() {
-        let captchas = Captchas::new(([1; 32], [2; 32]), None, None, Clock::system());
-        for _ in 0..3 {
-            let token = captchas.issue().await.unwrap();
-            let answer = captchas.store.answer(&token, captchas.clock.now_ms()).await.unwrap().unwrap();
-            assert!(
-                captchas.image(&token).await.unwrap().is_some(),
-                "the image is drawn from the stored answer"
-            );
-            let audio = captchas.audio(&token).await.unwrap().unwrap();
-            assert_eq!(transcribe(&audio), answer);
-            assert_eq!(captchas.verify(&token, &answer).await.unwrap(), Check::Right);
+    async fn a_token_carries_its_answer_and_is_spent_once() {
+        let captchas = instance(Clock::system());
+        let token = captchas.issue();
+        let answer = captchas.open(&token).unwrap().answer;
+        assert!(captchas.image(&token).await.unwrap().is_some(), "drawn from the sealed answer");
+        assert_eq!(captchas.verify(&token, "wrong").await.unwrap(), Check::Wrong);
+        assert_eq!(captchas.verify(&token, &answer.to_uppercase()).await.unwrap(), Check::Right);
+        assert!(captchas.spend(&token, &answer).await.unwrap());
+        assert!(!captchas.spend(&token, &answer).await.unwrap(), "good once");
+        assert_eq!(captchas.verify(&token, &answer).await.unwrap(), Check::Dead);
+        let other = Captchas::new(([1; 32], [3; 32]), None, None, Clock::system());
+        assert!(other.open(&token).is_none(), "sealed under this instance's key");
+    }
+
+    #[rocket::async_test]
+    async fn a_flood_of_new_challenges_evicts_nobody() {
+        let clock = Clock::system();
+        let captchas = instance(clock.clone());
+        let visitor = captchas.issue();
+        let answer = captchas.open(&visitor).unwrap().answer;
+        // More than the old in-memory store held (50,000), as ~420 networks could ask in a second.
+        for _ in 0..60_000 {
+            captchas.issue();
         }
+        // Others wrong-answering and spending their own challenges fill the ledger past its cap.
+        for _ in 0..(ledger::MAX_IN_MEMORY + 10) {
+            let token = captchas.issue();
+            assert!(!captchas.spend(&token, "nope").await.unwrap());
+        }
+        clock.advance(Duration::from_secs(240));
+        assert!(captchas.spend(&visitor, &answer).await.unwrap(), "the visitor's challenge survived");
+    }
+
+    #[rocket::async_test]
+    async fn a_challenge_expires_after_300_seconds() {
+        let clock = Clock::system();
+        let captchas = instance(clock.clone());
+        let token = captchas.issue();
+        let answer = captchas.open(&token).unwrap().answer;
+        clock.advance(Duration::from_secs(301));
+        assert_eq!(captchas.verify(&token, &answer).await.unwrap(), Check::Dead);
+        assert!(captchas.image(&token).await.unwrap().is_none());
+    }
+
+    #[rocket::async_test]
+    async fn one_challenge_is_heard_three_times_at_most() {
+        let captchas = instance(Clock::system());
+        let token = captchas.issue();
+        for play in 1..=MAX_PLAYS {
+            assert!(captchas.audio(&token).await.unwrap().is_some(), "play {play}");
+        }
+        assert!(captchas.audio(&token).await.unwrap().is_none(), "not an amplifier");
+        assert!(captchas.image(&token).await.unwrap().is_some(), "the picture is still there");
     }
 }

@@ -1,9 +1,19 @@
 //! Drawing and speaking an answer. CPU work: called on the drawing threads only.
+//!
+//! The spoken answer is made anew for every play, so that no two renderings of a letter are
+//! alike and no pause cuts the letters apart: each letter at its own speed and pitch (one
+//! resampling), its own loudness and place in time, over a continuous bed of babble (other
+//! letters, some reversed, quieter, at other speeds) and noise. A recording of a known answer
+//! is then no template for a live one: a matcher that cut at silences and compared waveforms
+//! solved every challenge of the plain concatenation and solves almost none of these
+//! (`tests::a_template_matcher_solves_at_most_one_in_twenty`).
 
+use std::collections::HashMap;
 use std::io::Cursor;
 
 use captcha::filters::{Dots, Noise, Wave};
 use captcha::Captcha;
+use rand::Rng;
 
 /// Characters the font can't draw (only possible with a test answer) are left out.
 fn captcha_of(answer: &str) -> Captcha {
@@ -27,29 +37,127 @@ pub fn png(answer: &str) -> Option<Vec<u8>> {
     captcha.as_png()
 }
 
-/// The answer spoken letter by letter, with a pause between letters, as one WAV file.
-pub fn wav(answer: &str) -> Option<Vec<u8>> {
-    let letters = captcha_of(answer).as_wav();
-    let mut samples: Vec<i16> = Vec::new();
-    let mut spec = None;
-    for letter in letters {
-        let reader = hound::WavReader::new(Cursor::new(letter?)).ok()?;
-        let this = reader.spec();
-        if spec.is_some_and(|s| s != this) {
-            return None;
+/// The recordings of every letter the captcha crate can speak, at its rate, trimmed of the
+/// padding around the speech. Loaded once per instance, on the first audio request.
+pub struct Voice {
+    letters: HashMap<char, Vec<i16>>,
+}
+
+/// The crate's recordings' rate, and ours (speech needs no more than 8 kHz of bandwidth).
+const SOURCE_RATE: f32 = 22_050.0;
+pub const RATE: u32 = 16_000;
+
+impl Voice {
+    pub fn load() -> Option<Voice> {
+        let symbols: Vec<char> = Captcha::new().supported_chars();
+        let text: String = symbols.iter().collect();
+        let clips = captcha_of(&text).as_wav();
+        let mut letters = HashMap::new();
+        for (symbol, clip) in symbols.into_iter().zip(clips) {
+            let Some(clip) = clip else { continue };
+            let samples: Vec<i16> = hound::WavReader::new(Cursor::new(clip))
+                .ok()?
+                .into_samples()
+                .collect::<Result<_, _>>()
+                .ok()?;
+            letters.insert(symbol, trim(&samples));
         }
-        spec = Some(this);
-        samples.extend(reader.into_samples::<i16>().collect::<Result<Vec<_>, _>>().ok()?);
-        samples.extend(std::iter::repeat_n(0, this.sample_rate as usize * 4 / 10));
+        (!letters.is_empty()).then_some(Voice { letters })
     }
-    let spec = spec?;
-    let mut out = Cursor::new(Vec::new());
-    let mut writer = hound::WavWriter::new(&mut out, spec).ok()?;
-    for s in samples {
-        writer.write_sample(s).ok()?;
+
+    fn letter(&self, c: char) -> Option<&[i16]> {
+        self.letters.get(&c).map(Vec::as_slice)
+    }
+}
+
+/// The speech in a recording: from the first to the last 10 ms frame louder than the crate's
+/// own noise floor (uniform ±3000, an RMS of ~1,700).
+fn trim(samples: &[i16]) -> Vec<i16> {
+    const FRAME: usize = 220;
+    let loud = |frame: &[i16]| {
+        let energy: f64 = frame.iter().map(|s| f64::from(*s).powi(2)).sum::<f64>() / frame.len() as f64;
+        energy.sqrt() > 2_600.0
+    };
+    let frames: Vec<&[i16]> = samples.chunks(FRAME).collect();
+    let first = frames.iter().position(|f| loud(f)).unwrap_or(0);
+    let last = frames.iter().rposition(|f| loud(f)).map_or(frames.len(), |l| l + 1);
+    samples[(first * FRAME).min(samples.len())..(last * FRAME).min(samples.len())].to_vec()
+}
+
+/// `clip` at our rate, `speed` times faster (and higher), by linear interpolation.
+fn resample(clip: &[i16], speed: f32) -> Vec<f32> {
+    let step = SOURCE_RATE / RATE as f32 * speed;
+    let len = (clip.len() as f32 / step) as usize;
+    (0..len)
+        .map(|i| {
+            let at = i as f32 * step;
+            let j = at as usize;
+            let frac = at - j as f32;
+            let a = f32::from(clip[j]);
+            let b = f32::from(*clip.get(j + 1).unwrap_or(&clip[j]));
+            (a + (b - a) * frac) / 32_768.0
+        })
+        .collect()
+}
+
+fn mix(into: &mut Vec<f32>, at: usize, sound: &[f32], gain: f32) {
+    if into.len() < at + sound.len() {
+        into.resize(at + sound.len(), 0.0);
+    }
+    for (out, s) in into[at..].iter_mut().zip(sound) {
+        *out += s * gain;
+    }
+}
+
+fn seconds(s: f32) -> usize {
+    (s * RATE as f32) as usize
+}
+
+/// The answer spoken over babble, as one 16-bit mono WAV at [`RATE`].
+pub fn wav(voice: &Voice, answer: &str) -> Option<Vec<u8>> {
+    let mut rng = rand::thread_rng();
+    let mut out: Vec<f32> = Vec::new();
+    let mut at = seconds(rng.gen_range(0.3..0.9));
+    for c in answer.chars() {
+        let Some(clip) = voice.letter(c) else { continue };
+        let spoken = resample(clip, rng.gen_range(0.84..1.2));
+        mix(&mut out, at, &spoken, rng.gen_range(0.75..1.0));
+        at += spoken.len() + seconds(rng.gen_range(0.15..0.6));
+    }
+    let total = at + seconds(rng.gen_range(0.2..0.7));
+    out.resize(total, 0.0);
+
+    let others: Vec<&[i16]> = voice.letters.values().map(Vec::as_slice).collect();
+    let mut place = 0;
+    while place < total {
+        let mut murmur = resample(others[rng.gen_range(0..others.len())], rng.gen_range(0.7..1.35));
+        if rng.gen_bool(0.5) {
+            murmur.reverse();
+        }
+        let end = (place + murmur.len()).min(total);
+        mix(&mut out, place, &murmur[..end - place], rng.gen_range(0.16..0.28));
+        place += seconds(rng.gen_range(0.12..0.35));
+    }
+    out.truncate(total);
+    for s in out.iter_mut() {
+        *s += rng.gen_range(-0.02..0.02);
+    }
+
+    let peak = out.iter().fold(0.0f32, |m, s| m.max(s.abs())).max(1e-3);
+    let scale = 0.9 / peak * 32_767.0;
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut bytes = Cursor::new(Vec::with_capacity(out.len() * 2 + 44));
+    let mut writer = hound::WavWriter::new(&mut bytes, spec).ok()?;
+    for s in out {
+        writer.write_sample((s * scale) as i16).ok()?;
     }
     writer.finalize().ok()?;
-    Some(out.into_inner())
+    Some(bytes.into_inner())
 }
 
 #[cfg(test)]
@@ -57,12 +165,179 @@ mod tests {
     use super::*;
 
     #[test]
-    fn draws_a_png_and_speaks_every_letter() {
+    fn draws_a_png_and_speaks_every_letter_with_no_silence() {
         let image = png("ab3de").unwrap();
         assert!(image.starts_with(b"\x89PNG"));
-        let audio = wav("ab3de").unwrap();
+        let voice = Voice::load().unwrap();
+        let audio = wav(&voice, "hk7m2").unwrap();
         let reader = hound::WavReader::new(Cursor::new(audio)).unwrap();
-        let seconds = reader.duration() as f64 / reader.spec().sample_rate as f64;
-        assert!(seconds > 5.0 * 0.4, "five letters and their pauses: {seconds} s");
+        let seconds = reader.duration() as f64 / f64::from(reader.spec().sample_rate);
+        assert!((3.0..12.0).contains(&seconds), "five letters and their gaps: {seconds} s");
+        let samples: Vec<i16> = reader.into_samples().map(Result::unwrap).collect();
+        let quietest = samples
+            .chunks(RATE as usize / 20)
+            .map(|f| (f.iter().map(|s| f64::from(*s).powi(2)).sum::<f64>() / f.len() as f64).sqrt())
+            .fold(f64::MAX, f64::min);
+        assert!(quietest > 300.0, "no 50 ms stretch is silent: {quietest}");
+    }
+
+    /// The attack that solved the plain audio: reference recordings of every letter, then each
+    /// live recording cut into letters (at silences where there are any, else by loudness) and
+    /// each piece matched to the reference of the nearest length, correlation breaking ties.
+    struct Attacker {
+        references: Vec<(char, Vec<f64>)>,
+    }
+
+    fn samples(wav: &[u8]) -> Vec<f64> {
+        hound::WavReader::new(Cursor::new(wav))
+            .unwrap()
+            .into_samples::<i16>()
+            .map(|s| f64::from(s.unwrap()))
+            .collect()
+    }
+
+    /// Pieces of sound between pauses: at runs of exact silence (a tenth of a second or more)
+    /// where there are any, to the sample; else at 10 ms frames below a loudness threshold
+    /// between the quiet and the loud end of the recording.
+    fn pieces(audio: &[f64], rate: usize) -> Vec<&[f64]> {
+        let split = |quiet: &dyn Fn(usize) -> bool, unit: usize, min_gap: usize| {
+            let units = audio.len().div_ceil(unit);
+            let mut found = Vec::new();
+            let (mut start, mut gap) = (None, 0);
+            for i in 0..=units {
+                if i < units && !quiet(i) {
+                    start.get_or_insert(i);
+                    gap = 0;
+                    continue;
+                }
+                gap += 1;
+                if let Some(s) = start.filter(|_| gap > min_gap || i == units) {
+                    let end = (i + 1 - gap.min(i + 1 - s)).max(s + 1);
+                    if end - s > min_gap {
+                        found.push(&audio[s * unit..(end * unit).min(audio.len())]);
+                    }
+                    start = None;
+                }
+            }
+            found
+        };
+        let silent = audio.windows(rate / 10).step_by(rate / 100).any(|w| w.iter().all(|x| *x == 0.0));
+        if silent {
+            return split(&|i| audio[i] == 0.0, 1, rate / 10);
+        }
+        let frame = rate / 100;
+        let energy: Vec<f64> =
+            audio.chunks(frame).map(|f| f.iter().map(|x| x * x).sum::<f64>() / f.len() as f64).collect();
+        let mut sorted = energy.clone();
+        sorted.sort_by(f64::total_cmp);
+        let (quiet, loud) = (sorted[sorted.len() / 5], sorted[sorted.len() * 95 / 100]);
+        let threshold = quiet + 0.3 * (loud - quiet);
+        split(&|i| energy[i] <= threshold, frame, 8)
+    }
+
+    fn correlation(a: &[f64], b: &[f64]) -> f64 {
+        let n = a.len().min(b.len());
+        let dot: f64 = a[..n].iter().zip(&b[..n]).map(|(x, y)| x * y).sum();
+        let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        dot / (norm(&a[..n]) * norm(&b[..n]) + 1.0)
+    }
+
+    impl Attacker {
+        /// References from recordings of known answers: each symbol alone, its longest piece.
+        fn learn(render: impl Fn(&str) -> Vec<u8>, rate: usize) -> Attacker {
+            let references = crate::captcha::ALPHABET
+                .iter()
+                .map(|&c| {
+                    let audio = samples(&render(&(c as char).to_string()));
+                    let longest =
+                        pieces(&audio, rate).into_iter().max_by_key(|p| p.len()).unwrap_or(&[]).to_vec();
+                    (c as char, longest)
+                })
+                .collect();
+            Attacker { references }
+        }
+
+        fn transcribe(&self, wav: &[u8], rate: usize) -> String {
+            let audio = samples(wav);
+            let mut found = pieces(&audio, rate);
+            // Five letters are expected: keep the five longest pieces, in order.
+            while found.len() > 5 {
+                let shortest = (0..found.len()).min_by_key(|i| found[*i].len()).unwrap();
+                found.remove(shortest);
+            }
+            found
+                .iter()
+                .map(|piece| {
+                    // Lengths within 50 ms count as the same length.
+                    let by_length = |r: &[f64]| r.len().abs_diff(piece.len()) / (rate / 20);
+                    self.references
+                        .iter()
+                        .min_by(|(_, a), (_, b)| {
+                            by_length(a)
+                                .cmp(&by_length(b))
+                                .then(correlation(piece, b).total_cmp(&correlation(piece, a)))
+                        })
+                        .map(|(c, _)| *c)
+                        .unwrap_or('?')
+                })
+                .collect()
+        }
+    }
+
+    fn random_answer() -> String {
+        let mut rng = rand::thread_rng();
+        (0..5).map(|_| crate::captcha::ALPHABET[rng.gen_range(0..16)] as char).collect()
+    }
+
+    /// The plain concatenation this module used to serve: each letter as recorded, then 0.4 s
+    /// of silence.
+    fn plain_wav(answer: &str) -> Vec<u8> {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 22_050,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut bytes = Cursor::new(Vec::new());
+        let mut writer = hound::WavWriter::new(&mut bytes, spec).unwrap();
+        for letter in captcha_of(answer).as_wav() {
+            for s in hound::WavReader::new(Cursor::new(letter.unwrap())).unwrap().into_samples::<i16>() {
+                writer.write_sample(s.unwrap()).unwrap();
+            }
+            for _ in 0..22_050 * 4 / 10 {
+                writer.write_sample(0i16).unwrap();
+            }
+        }
+        writer.finalize().unwrap();
+        bytes.into_inner()
+    }
+
+    #[test]
+    fn a_template_matcher_solves_at_most_one_in_twenty() {
+        let plain = Attacker::learn(plain_wav, 22_050);
+        let solved_plain = (0..20)
+            .filter(|_| {
+                let answer = random_answer();
+                plain.transcribe(&plain_wav(&answer), 22_050) == answer
+            })
+            .count();
+        assert!(solved_plain >= 18, "the attacker is competent: {solved_plain} of 20 plain challenges");
+
+        let voice = Voice::load().unwrap();
+        let live = Attacker::learn(|a| wav(&voice, a).unwrap(), RATE as usize);
+        let solved = (0..20)
+            .filter(|_| {
+                let answer = random_answer();
+                live.transcribe(&wav(&voice, &answer).unwrap(), RATE as usize) == answer
+            })
+            .count();
+        eprintln!("template matcher: {solved_plain} of 20 plain, {solved} of 20 live challenges solved");
+        assert!(solved <= 1, "{solved} of 20 live challenges solved");
+    }
+
+    #[test]
+    fn no_two_renderings_are_alike() {
+        let voice = Voice::load().unwrap();
+        assert_ne!(wav(&voice, "hk7m2"), wav(&voice, "hk7m2"));
     }
 }

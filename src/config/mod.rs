@@ -16,6 +16,7 @@ pub use rate::Rate;
 pub use sources::Sources;
 
 use crate::domain::Phone;
+use crate::keys::{FernetKeys, PasswordHash, SecretKey, TotpSecret};
 use crate::secret::Secret;
 
 /// Where the system is mounted: `/` or `/a/b` (no trailing slash).
@@ -104,12 +105,10 @@ pub struct RateLimitConfig {
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub secret_key: Secret,
-    /// Comma-separated Fernet keys, each already checked; the first encrypts.
-    pub fernet_keys: Secret,
-    /// Base32, checked to decode to at least 80 bits.
-    pub totp_secret: Secret,
-    pub admin_password_hash: Option<Secret>,
+    pub secret_key: SecretKey,
+    pub fernet_keys: FernetKeys,
+    pub totp_secret: TotpSecret,
+    pub admin_password_hash: Option<PasswordHash>,
     pub numverify: NumverifyConfig,
     pub database: PathBuf,
     pub ratelimit: RateLimitConfig,
@@ -191,10 +190,16 @@ impl Section<'_> {
         parse(&raw).map_err(|problem| ConfigError::invalid(key, problem))
     }
 
-    fn required_secret(&self, key: &str) -> Result<Secret, ConfigError> {
-        self.secret(key)?.ok_or_else(|| {
+    /// A value that must be set, parsed into its type.
+    fn required<T, E: Into<String>>(
+        &self,
+        key: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<T, ConfigError> {
+        let raw = self.text(key)?.ok_or_else(|| {
             ConfigError::invalid(key, "is not set (generate one with `contact-client keygen`)")
-        })
+        })?;
+        parse(&raw).map_err(|problem| ConfigError::invalid(key, problem))
     }
 }
 
@@ -204,23 +209,15 @@ impl Config {
         let focused = root.focus("contact");
         let s = Section(&focused);
 
-        let secret_key = s.required_secret("secret_key")?;
-        if secret_key.expose().chars().count() < 32 {
-            return Err(ConfigError::invalid("secret_key", "must be at least 32 characters"));
-        }
-        let fernet_keys = s.required_secret("fernet_key")?;
-        check_fernet_keys(fernet_keys.expose()).map_err(|p| ConfigError::invalid("fernet_key", p))?;
-        let totp_secret = s.required_secret("totp_secret")?;
-        check_totp_secret(totp_secret.expose()).map_err(|p| ConfigError::invalid("totp_secret", p))?;
-        let admin_password_hash = s.secret("admin_password_hash")?;
-        if let Some(hash) = &admin_password_hash {
-            if !crate::admin::is_argon2id(hash.expose()) {
-                return Err(ConfigError::invalid(
-                    "admin_password_hash",
-                    "must be an argon2id PHC string ($argon2id$…)",
-                ));
+        let secret_key = s.required("secret_key", SecretKey::parse)?;
+        let fernet_keys = s.required("fernet_key", FernetKeys::parse)?;
+        let totp_secret = s.required("totp_secret", TotpSecret::parse)?;
+        let admin_password_hash = match s.text("admin_password_hash")? {
+            None => None,
+            Some(raw) => {
+                Some(PasswordHash::parse(&raw).map_err(|p| ConfigError::invalid("admin_password_hash", p))?)
             }
-        }
+        };
 
         let numverify = NumverifyConfig {
             api_key: s.secret("numverify.api_key")?,
@@ -335,38 +332,6 @@ fn parse_bool(v: &str) -> Result<bool, &'static str> {
         "false" | "0" | "no" | "off" => Ok(false),
         _ => Err("must be true or false"),
     }
-}
-
-fn check_fernet_keys(keys: &str) -> Result<(), String> {
-    let keys: Vec<&str> = keys.split(',').map(str::trim).filter(|k| !k.is_empty()).collect();
-    if keys.is_empty() {
-        return Err("is empty".into());
-    }
-    for (i, key) in keys.iter().enumerate() {
-        if fernet::Fernet::new(key).is_none() {
-            return Err(format!(
-                "key {} of {} is not a Fernet key (url-safe base64 of 32 bytes)",
-                i + 1,
-                keys.len()
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn check_totp_secret(secret: &str) -> Result<(), &'static str> {
-    match decode_base32(secret) {
-        None => Err("is not base32 (letters A-Z and digits 2-7)"),
-        Some(bytes) if bytes.len() < 10 => Err("is shorter than 80 bits (16 base32 characters)"),
-        Some(_) => Ok(()),
-    }
-}
-
-/// RFC 4648 base32 as authenticator apps accept it: any case, spaces and padding ignored.
-pub fn decode_base32(text: &str) -> Option<Vec<u8>> {
-    let cleaned: String =
-        text.chars().filter(|c| !c.is_whitespace() && *c != '=').map(|c| c.to_ascii_uppercase()).collect();
-    base32::decode(base32::Alphabet::Rfc4648 { padding: false }, &cleaned)
 }
 
 /// `DB_NAME` is a path, or a `sqlite:` URL; other databases are not supported.

@@ -19,6 +19,8 @@ pub enum BodyError {
     Malformed,
     #[error("the CSRF token is missing or wrong")]
     Csrf,
+    #[error("over the sign-in limit")]
+    Limited,
 }
 
 /// Form fields by name; the first occurrence of a name counts.

@@ -1,57 +1,89 @@
-//! The rate-limit guard: `Limited<Submit>` in a handler's arguments counts the request against
-//! the submit budget of the client's address, and answers 429 (with `Retry-After`) past it.
+//! Rate limits by policy: every route is mounted through [`budget`], which wraps its handler so
+//! that the request is counted against a budget of the client's address before any guard or
+//! handler runs, and answered 429 (with `Retry-After`) past it. A route can't forget its limit:
+//! the routes table gives each one a budget, and a test walks every mounted route.
+//!
+//! Sign-in has a second budget, counted by [`SignInAttempt`] only once the form passed its CSRF
+//! and Origin checks: a cross-site page must not be able to lock the admin out.
 
-use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use rocket::data::{self, Data, FromData};
 use rocket::http::Status;
-use rocket::request::{FromRequest, Outcome, Request};
+use rocket::request::Request;
+use rocket::route::{self, Handler, Route};
 
 use super::client_ip::ClientIp;
+use super::form_body::{BodyError, CheckedForm, Fields};
 use super::App;
 use crate::ratelimit::{LimitKind, Verdict};
-
-/// Which budget a route draws on.
-pub trait Budget: Send + Sync + 'static {
-    const KIND: LimitKind;
-}
-
-macro_rules! budgets {
-    ($($name:ident => $kind:ident),* $(,)?) => {$(
-        pub struct $name;
-        impl Budget for $name {
-            const KIND: LimitKind = LimitKind::$kind;
-        }
-    )*};
-}
-
-budgets! {
-    SubmitBudget => Submit,
-    CaptchaBudget => Captcha,
-    VerifyBudget => Verify,
-    LoginBudget => Login,
-    DefaultBudget => Default,
-}
 
 /// Seconds until the client may try again, left for the 429 catcher.
 pub struct RetryAfter(pub u64);
 
-pub struct Limited<B: Budget>(PhantomData<B>);
+/// Counts one request of `kind`; the error status when it may not go on.
+async fn admit(req: &Request<'_>, kind: LimitKind) -> Result<(), Status> {
+    let app = App::of(req).ok_or(Status::InternalServerError)?;
+    let client = ClientIp::of(req, app.config.proxy_ip_header.as_deref()).limit_key();
+    match app.limiter.check(kind, client).await {
+        Verdict::Allowed => Ok(()),
+        Verdict::Limited { retry_after } => {
+            let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            req.local_cache(|| RetryAfter(secs.max(1)));
+            Err(Status::TooManyRequests)
+        }
+        Verdict::Unavailable => Err(Status::ServiceUnavailable),
+    }
+}
+
+/// Whether this request was counted by a route's budget already (a request that one route
+/// forwards to the next is still one request).
+struct Counted(AtomicBool);
+
+/// A route's handler behind its budget.
+#[derive(Clone)]
+struct Budgeted {
+    kind: LimitKind,
+    inner: Box<dyn Handler>,
+}
 
 #[rocket::async_trait]
-impl<'r, B: Budget> FromRequest<'r> for Limited<B> {
-    type Error = ();
-
-    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        let app = rocket::outcome::try_outcome!(req.guard::<App>().await);
-        let ip = ClientIp::of(req, app.config.proxy_ip_header.as_deref());
-        match app.limiter.check(B::KIND, ip).await {
-            Verdict::Allowed => Outcome::Success(Limited(PhantomData)),
-            Verdict::Limited { retry_after } => {
-                let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-                req.local_cache(|| RetryAfter(secs.max(1)));
-                Outcome::Error((Status::TooManyRequests, ()))
+impl Handler for Budgeted {
+    async fn handle<'r>(&self, req: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
+        let counted = req.local_cache(|| Counted(AtomicBool::new(false)));
+        if !counted.0.swap(true, Ordering::Relaxed) {
+            if let Err(status) = admit(req, self.kind).await {
+                return route::Outcome::Error(status);
             }
-            Verdict::Unavailable => Outcome::Error((Status::ServiceUnavailable, ())),
+        }
+        self.inner.handle(req, data).await
+    }
+}
+
+/// `routes`, each counted against the `kind` budget of the client's address.
+pub fn budget(kind: LimitKind, routes: Vec<Route>) -> Vec<Route> {
+    routes
+        .into_iter()
+        .map(|mut route| {
+            route.handler = Box::new(Budgeted { kind, inner: route.handler });
+            route
+        })
+        .collect()
+}
+
+/// A sign-in form that passed the CSRF and Origin checks and then the sign-in budget of its
+/// address.
+pub struct SignInAttempt(pub Fields);
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for SignInAttempt {
+    type Error = BodyError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        let form = rocket::outcome::try_outcome!(CheckedForm::from_data(req, data).await);
+        match admit(req, LimitKind::Login).await {
+            Ok(()) => data::Outcome::Success(SignInAttempt(form.0)),
+            Err(status) => data::Outcome::Error((status, BodyError::Limited)),
         }
     }
 }

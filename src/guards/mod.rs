@@ -11,5 +11,4 @@ pub mod wants;
 pub use app::App;
 pub use csrf::CsrfToken;
 pub use form_body::CheckedForm;
-pub use limited::Limited;
 pub use wants::Wants;

@@ -2,7 +2,6 @@
 //! (bounded), or in Redis when the instance uses Redis. Keyed by a keyed hash of the number,
 //! never the number itself.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -12,19 +11,20 @@ use super::numverify::Lookup;
 use crate::crypto::hex;
 use crate::redis_conn::Redis;
 use crate::sync::lock;
+use crate::ttl_map::TtlMap;
 
 pub const KEEP: Duration = Duration::from_secs(24 * 3600);
 const MAX_IN_MEMORY: usize = 10_000;
 
 pub enum VerdictCache {
-    Memory(Mutex<HashMap<[u8; 32], (Lookup, u64)>>),
+    Memory(Mutex<TtlMap<[u8; 32], Lookup>>),
     Redis(Redis),
 }
 
 impl VerdictCache {
     pub fn new(redis: Option<Redis>) -> VerdictCache {
         match redis {
-            None => VerdictCache::Memory(Mutex::new(HashMap::new())),
+            None => VerdictCache::Memory(Mutex::new(TtlMap::new(MAX_IN_MEMORY))),
             Some(redis) => VerdictCache::Redis(redis),
         }
     }
@@ -32,10 +32,7 @@ impl VerdictCache {
     /// A remembered verdict; an unreachable Redis counts as a miss.
     pub async fn get(&self, key: &[u8; 32], now_ms: u64) -> Option<Lookup> {
         match self {
-            VerdictCache::Memory(map) => {
-                let map = lock(map);
-                map.get(key).filter(|(_, expires)| now_ms < *expires).map(|(lookup, _)| lookup.clone())
-            }
+            VerdictCache::Memory(map) => lock(map).get(key, now_ms).cloned(),
             VerdictCache::Redis(redis) => {
                 let found: Result<Option<String>, _> = redis.conn().get(redis_key(redis, key)).await;
                 match found {
@@ -52,15 +49,7 @@ impl VerdictCache {
     pub async fn put(&self, key: &[u8; 32], lookup: &Lookup, now_ms: u64) {
         match self {
             VerdictCache::Memory(map) => {
-                let mut map = lock(map);
-                if map.len() >= MAX_IN_MEMORY {
-                    map.retain(|_, (_, expires)| now_ms < *expires);
-                    if map.len() >= MAX_IN_MEMORY {
-                        let oldest = map.iter().min_by_key(|(_, (_, expires))| *expires).map(|(k, _)| *k);
-                        oldest.map(|k| map.remove(&k));
-                    }
-                }
-                map.insert(*key, (lookup.clone(), now_ms + KEEP.as_millis() as u64));
+                lock(map).insert(*key, lookup.clone(), now_ms + KEEP.as_millis() as u64, now_ms);
             }
             VerdictCache::Redis(redis) => {
                 let json = serde_json::to_string(lookup).unwrap_or_default();

@@ -8,7 +8,6 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::{LimitKind, Verdict};
 use crate::config::Rate;
-use crate::guards::client_ip::ClientIp;
 
 /// One keyed GCRA limiter per kind, owned by this instance (never a global registry).
 pub struct MemoryLimits {
@@ -35,7 +34,7 @@ impl MemoryLimits {
         MemoryLimits { limiters, clock: DefaultClock::default(), checks: AtomicU64::new(0) }
     }
 
-    pub fn check(&self, kind: LimitKind, ip: ClientIp) -> Verdict {
+    pub fn check(&self, kind: LimitKind, client: IpAddr) -> Verdict {
         let Some(limiter) = self.limiters.get(&kind) else {
             return Verdict::Allowed;
         };
@@ -45,7 +44,7 @@ impl MemoryLimits {
                 limiter.shrink_to_fit();
             }
         }
-        match limiter.check_key(&ip.limit_key()) {
+        match limiter.check_key(&client) {
             Ok(()) => Verdict::Allowed,
             Err(not_until) => Verdict::Limited { retry_after: not_until.wait_time_from(self.clock.now()) },
         }

@@ -8,10 +8,10 @@
 mod memory;
 mod redis_gcra;
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::config::{Rate, RateLimitConfig};
-use crate::guards::client_ip::ClientIp;
 use crate::redis_conn::Redis;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,12 +83,13 @@ impl Limiter {
         Limiter { backend }
     }
 
-    /// Counts one request of `kind` from `ip` and says whether it may go on.
-    pub async fn check(&self, kind: LimitKind, ip: ClientIp) -> Verdict {
+    /// Counts one request of `kind` from `client` (an address, or an IPv6 /64 as
+    /// `ClientIp::limit_key` gives it) and says whether it may go on.
+    pub async fn check(&self, kind: LimitKind, client: IpAddr) -> Verdict {
         match &self.backend {
             Backend::Off => Verdict::Allowed,
-            Backend::Memory(limits) => limits.check(kind, ip),
-            Backend::Redis(limits) => match limits.check(kind, ip).await {
+            Backend::Memory(limits) => limits.check(kind, client),
+            Backend::Redis(limits) => match limits.check(kind, client).await {
                 Ok(verdict) => verdict,
                 Err(e) => {
                     crate::logging::warn_throttled("rate limit store", &e);

@@ -1,11 +1,11 @@
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use redis::Script;
 
 use super::{LimitKind, Verdict};
 use crate::config::Rate;
-use crate::guards::client_ip::ClientIp;
 use crate::redis_conn::Redis;
 
 /// GCRA in one atomic script, on Redis's own clock so that every instance agrees on the time.
@@ -38,13 +38,13 @@ impl RedisLimits {
         RedisLimits { redis, script: Script::new(GCRA), rates: rates.iter().copied().collect() }
     }
 
-    pub async fn check(&self, kind: LimitKind, ip: ClientIp) -> Result<Verdict, redis::RedisError> {
+    pub async fn check(&self, kind: LimitKind, client: IpAddr) -> Result<Verdict, redis::RedisError> {
         let Some(rate) = self.rates.get(&kind) else {
             return Ok(Verdict::Allowed);
         };
         let period_ms = rate.period.as_millis() as u64;
         let interval_ms = (period_ms / u64::from(rate.count.max(1))).max(1);
-        let key = self.redis.key(&format!("rl:{}:{}", kind.name(), ip.limit_key()));
+        let key = self.redis.key(&format!("rl:{}:{}", kind.name(), client));
         let wait_ms: u64 =
             self.script.key(key).arg(interval_ms).arg(period_ms).invoke_async(&mut self.redis.conn()).await?;
         Ok(if wait_ms == 0 {

@@ -11,16 +11,23 @@ use rocket::{get, post, routes, Route};
 use crate::admin::export;
 use crate::admin::listing::{self, PAGE_SIZE};
 use crate::admin::session::{self, AdminSession};
+use crate::admin::throttle::{self, SHARED_ACCOUNT};
 use crate::admin::view::{NoteView, SubmissionView};
 use crate::domain::{FieldErrors, Message, Status as TriageStatus};
 use crate::errors::WebError;
 use crate::guards::client_ip::ClientIp;
 use crate::guards::csrf::SecureCookies;
-use crate::guards::limited::{DefaultBudget, LoginBudget};
-use crate::guards::{App, CheckedForm, CsrfToken, Limited};
+use crate::guards::limited::{budget, SignInAttempt};
+use crate::guards::{App, CheckedForm, CsrfToken};
+use crate::ratelimit::LimitKind;
 
 pub fn routes() -> Vec<Route> {
-    routes![login_page, login, logout, dashboard, detail, add_note, set_status, delete, export_csv, audit_log]
+    budget(
+        LimitKind::Default,
+        routes![
+            login_page, login, logout, dashboard, detail, add_note, set_status, delete, export_csv, audit_log
+        ],
+    )
 }
 
 async fn audit(app: &App, action: &str, ip: ClientIp, submission: Option<i64>) -> Result<(), WebError> {
@@ -45,16 +52,13 @@ fn login_form(app: &App, csrf: &CsrfToken, error: Option<&str>) -> Result<String
 }
 
 #[get("/admin/login")]
-fn login_page(
-    app: App,
-    csrf: CsrfToken,
-    _limit: Limited<DefaultBudget>,
-) -> Result<RawHtml<String>, WebError> {
+fn login_page(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
     Ok(RawHtml(login_form(&app, &csrf, None)?))
 }
 
 /// Right code (and password, when one is set): a new session. Wrong: 401 and one message that
-/// does not say which part was wrong. Every try counts against the sign-in limit.
+/// does not say which part was wrong. Every try that passed the CSRF check counts against the
+/// sign-in limit.
 #[post("/admin/login", data = "<form>")]
 async fn login(
     app: App,
@@ -62,10 +66,13 @@ async fn login(
     ip: ClientIp,
     secure: SecureCookies,
     cookies: &CookieJar<'_>,
-    _limit: Limited<LoginBudget>,
-    form: CheckedForm,
+    form: SignInAttempt,
 ) -> Result<Result<Redirect, (Status, RawHtml<String>)>, WebError> {
     let fields = form.0;
+    let now = (app.clock.now_ms() / 1000) as i64;
+    if let Err(wait) = app.store.reserve_sign_in(SHARED_ACCOUNT, |t| throttle::count_try(t, now)).await? {
+        return Err(WebError::TooMany { retry_after: wait });
+    }
     let password_ok = app.admin.password_ok(fields.text("password")).await;
     let step = app.admin.code_step(fields.text("code"), app.clock.now_ms() / 1000);
     let accepted = match (password_ok, step) {
@@ -77,6 +84,7 @@ async fn login(
         let message = "That did not work. Check the code from your authenticator app and try again.";
         return Ok(Err((Status::Unauthorized, RawHtml(login_form(&app, &csrf, Some(message))?))));
     }
+    app.store.clear_sign_in_failures(Some(SHARED_ACCOUNT)).await?;
     session::start(cookies, &app, secure).await?;
     audit(&app, "sign_in", ip, None).await?;
     Ok(Ok(Redirect::to(app.config.base_path.join("/admin"))))
@@ -93,7 +101,6 @@ async fn dashboard(
     app: App,
     _admin: AdminSession,
     csrf: CsrfToken,
-    _limit: Limited<DefaultBudget>,
     q: Option<&str>,
     status: Option<&str>,
     page: Option<&str>,
@@ -146,7 +153,6 @@ async fn detail(
     _admin: AdminSession,
     ip: ClientIp,
     csrf: CsrfToken,
-    _limit: Limited<DefaultBudget>,
     id: i64,
 ) -> Result<Option<RawHtml<String>>, WebError> {
     let page = detail_page(&app, id, &csrf, &FieldErrors::new()).await?;
@@ -235,12 +241,7 @@ async fn delete(
 }
 
 #[get("/admin/export.csv")]
-async fn export_csv(
-    app: App,
-    _admin: AdminSession,
-    ip: ClientIp,
-    _limit: Limited<DefaultBudget>,
-) -> Result<Csv, WebError> {
+async fn export_csv(app: App, _admin: AdminSession, ip: ClientIp) -> Result<Csv, WebError> {
     let items: Vec<SubmissionView> =
         app.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &app.vault)).collect();
     audit(&app, "export", ip, None).await?;
@@ -264,7 +265,6 @@ async fn audit_log(
     app: App,
     _admin: AdminSession,
     csrf: CsrfToken,
-    _limit: Limited<DefaultBudget>,
     page: Option<&str>,
 ) -> Result<RawHtml<String>, WebError> {
     const PER_PAGE: u32 = 50;

@@ -11,17 +11,21 @@ use serde_json::{json, Value};
 
 use crate::captcha::{Check, LIFETIME};
 use crate::errors::WebError;
-use crate::guards::limited::{CaptchaBudget, DefaultBudget, VerifyBudget};
-use crate::guards::{App, Limited};
+use crate::guards::limited::budget;
+use crate::guards::App;
+use crate::ratelimit::LimitKind;
 
 pub fn routes() -> Vec<Route> {
-    routes![new_challenge, verify, image, audio]
+    let mut all = budget(LimitKind::Captcha, routes![new_challenge, audio]);
+    all.extend(budget(LimitKind::Verify, routes![verify]));
+    all.extend(budget(LimitKind::Default, routes![image]));
+    all
 }
 
 /// A new challenge for the refresh button: the image inline, the audio by URL.
 #[get("/captcha")]
-async fn new_challenge(app: App, _limit: Limited<CaptchaBudget>) -> Result<Json<Value>, WebError> {
-    let token = app.captchas.issue().await?;
+async fn new_challenge(app: App) -> Result<Json<Value>, WebError> {
+    let token = app.captchas.issue();
     let png =
         app.captchas.image(&token).await?.ok_or(WebError::Internal("a new challenge vanished".into()))?;
     use base64::Engine;
@@ -43,11 +47,7 @@ struct VerifyRequest {
 /// Checks an answer for the page's script without using the token up. Not CSRF-protected: it
 /// changes nothing but the challenge's own count of wrong answers.
 #[post("/captcha/verify", data = "<body>")]
-async fn verify(
-    app: App,
-    _limit: Limited<VerifyBudget>,
-    body: Data<'_>,
-) -> Result<(Status, Json<Value>), WebError> {
+async fn verify(app: App, body: Data<'_>) -> Result<(Status, Json<Value>), WebError> {
     let Ok(raw) = body.open(4.kibibytes()).into_bytes().await else {
         return Ok((Status::BadRequest, Json(json!({ "ok": false, "error": "unreadable body" }))));
     };
@@ -67,12 +67,12 @@ async fn verify(
 }
 
 #[get("/captcha/<token>/image")]
-async fn image(app: App, token: &str, _limit: Limited<DefaultBudget>) -> Result<Option<Media>, WebError> {
+async fn image(app: App, token: &str) -> Result<Option<Media>, WebError> {
     Ok(app.captchas.image(token).await?.map(|bytes| Media { bytes, content_type: ContentType::PNG }))
 }
 
 #[get("/captcha/<token>/audio")]
-async fn audio(app: App, token: &str, _limit: Limited<DefaultBudget>) -> Result<Option<Media>, WebError> {
+async fn audio(app: App, token: &str) -> Result<Option<Media>, WebError> {
     let wav = ContentType::new("audio", "wav");
     Ok(app.captchas.audio(token).await?.map(|bytes| Media { bytes, content_type: wav }))
 }

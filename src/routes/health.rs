@@ -4,10 +4,12 @@ use rocket::{get, routes, Route};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 
+use crate::guards::limited::budget;
 use crate::guards::App;
+use crate::ratelimit::LimitKind;
 
 pub fn routes() -> Vec<Route> {
-    routes![healthz]
+    budget(LimitKind::Default, routes![healthz])
 }
 
 /// For load balancers and monitors: 200 when the database answers, 503 when it does not.

@@ -3,6 +3,7 @@
 
 mod admin;
 mod captcha;
+mod fallback;
 mod health;
 mod public;
 mod static_files;
@@ -15,5 +16,6 @@ pub fn routes() -> Vec<Route> {
     all.extend(captcha::routes());
     all.extend(health::routes());
     all.extend(static_files::routes());
+    all.extend(fallback::routes());
     all
 }

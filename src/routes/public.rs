@@ -12,25 +12,24 @@ use time::{Duration, OffsetDateTime};
 use crate::domain::{ContactInput, FieldErrors, FIELDS};
 use crate::errors::WebError;
 use crate::guards::form_body::Fields;
-use crate::guards::limited::{DefaultBudget, SubmitBudget};
-use crate::guards::{App, CheckedForm, CsrfToken, Limited, Wants};
+use crate::guards::limited::budget;
+use crate::guards::{App, CheckedForm, CsrfToken, Wants};
 use crate::intake::{self, CaptchaAnswer, IntakeError};
+use crate::ratelimit::LimitKind;
 use crate::render::stencil::{slot, Stencil};
 
 pub fn routes() -> Vec<Route> {
-    routes![form, submit, thanks]
+    let mut all = budget(LimitKind::Default, routes![form, thanks]);
+    all.extend(budget(LimitKind::Submit, routes![submit]));
+    all
 }
 
 /// The hidden field people never fill; bots that fill every field do.
 const HONEYPOT: &str = "website";
 
 #[get("/")]
-async fn form(
-    app: App,
-    csrf: CsrfToken,
-    _limit: Limited<DefaultBudget>,
-) -> Result<RawHtml<String>, WebError> {
-    let captcha_token = app.captchas.issue().await?;
+async fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
+    let captcha_token = app.captchas.issue();
     let now = OffsetDateTime::now_utc();
     let blank = app.blank_form.get(now.unix_timestamp().div_euclid(60), || {
         let page = render_form(&app, &Fields::default(), &FieldErrors::new(), &slot(0), &slot(1), now)?;
@@ -40,13 +39,7 @@ async fn form(
 }
 
 #[post("/", data = "<form>")]
-async fn submit(
-    app: App,
-    wants: Wants,
-    csrf: CsrfToken,
-    _limit: Limited<SubmitBudget>,
-    form: CheckedForm,
-) -> Result<Submitted, WebError> {
+async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> Result<Submitted, WebError> {
     let fields = form.0;
     let thanks = app.config.base_path.join("/thanks");
     if !fields.text(HONEYPOT).is_empty() {
@@ -77,7 +70,7 @@ async fn submit(
 }
 
 #[get("/thanks")]
-fn thanks(app: App, _limit: Limited<DefaultBudget>) -> Result<RawHtml<String>, WebError> {
+fn thanks(app: App) -> Result<RawHtml<String>, WebError> {
     Ok(RawHtml(app.render.render("contact/thanks.html", context! {})?))
 }
 
@@ -89,7 +82,7 @@ async fn form_page(
     fields: &Fields,
     errors: &FieldErrors,
 ) -> Result<String, WebError> {
-    let captcha_token = app.captchas.issue().await?;
+    let captcha_token = app.captchas.issue();
     render_form(app, fields, errors, &csrf.0, &captcha_token, OffsetDateTime::now_utc())
 }
 

@@ -8,9 +8,11 @@ use rocket::response::{self, Responder, Response};
 use rocket::{get, routes, Route};
 
 use crate::assets::{fingerprint, Static};
+use crate::guards::limited::budget;
+use crate::ratelimit::LimitKind;
 
 pub fn routes() -> Vec<Route> {
-    routes![static_file]
+    budget(LimitKind::Default, routes![static_file])
 }
 
 /// The `If-None-Match` header, for answering 304 to a browser that has the file already.

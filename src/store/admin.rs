@@ -119,3 +119,79 @@ impl Store {
         Ok((rows, total))
     }
 }
+
+/// The failed sign-ins of one account, as `sign_in_throttle` keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    pub failures: i64,
+    pub window_start: i64,
+    pub next_at: i64,
+}
+
+impl Store {
+    /// Reads the account's throttle, lets `decide` count the attempt (or refuse it, with the
+    /// seconds to wait), and writes the outcome back only if the row is still what was read
+    /// (compare and swap): of two racing attempts one is counted and the other reads again, so
+    /// no number of parallel requests gets more attempts than the policy allows.
+    pub async fn reserve_sign_in(
+        &self,
+        account: &str,
+        decide: impl Fn(Option<Throttle>) -> Result<Throttle, u64>,
+    ) -> Result<Result<(), u64>, StoreError> {
+        const TRIES: usize = 8;
+        for _ in 0..TRIES {
+            let row: Option<(i64, i64, i64)> = sqlx::query_as(
+                "SELECT failures, window_start, next_at FROM sign_in_throttle WHERE account = ?",
+            )
+            .bind(account)
+            .fetch_optional(&self.writer)
+            .await?;
+            let previous =
+                row.map(|(failures, window_start, next_at)| Throttle { failures, window_start, next_at });
+            let next = match decide(previous) {
+                Ok(next) => next,
+                Err(wait) => return Ok(Err(wait)),
+            };
+            let written = match previous {
+                None => sqlx::query(
+                    "INSERT INTO sign_in_throttle (account, failures, window_start, next_at)
+                     VALUES (?, ?, ?, ?) ON CONFLICT (account) DO NOTHING",
+                )
+                .bind(account)
+                .bind(next.failures)
+                .bind(next.window_start)
+                .bind(next.next_at),
+                Some(prev) => sqlx::query(
+                    "UPDATE sign_in_throttle SET failures = ?, window_start = ?, next_at = ?
+                     WHERE account = ? AND failures = ? AND window_start = ? AND next_at = ?",
+                )
+                .bind(next.failures)
+                .bind(next.window_start)
+                .bind(next.next_at)
+                .bind(account)
+                .bind(prev.failures)
+                .bind(prev.window_start)
+                .bind(prev.next_at),
+            }
+            .execute(&self.writer)
+            .await?;
+            if written.rows_affected() == 1 {
+                return Ok(Ok(()));
+            }
+        }
+        // Lost every race: others are trying this account right now, so this one waits.
+        Ok(Err(1))
+    }
+
+    /// Forgets the failed sign-ins of `account`, or of every account; how many were cleared.
+    pub async fn clear_sign_in_failures(&self, account: Option<&str>) -> Result<u64, StoreError> {
+        let done = match account {
+            Some(account) => sqlx::query("DELETE FROM sign_in_throttle WHERE account = ?")
+                .bind(account)
+                .execute(&self.writer),
+            None => sqlx::query("DELETE FROM sign_in_throttle").execute(&self.writer),
+        }
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -7,7 +7,7 @@ mod batch;
 mod migrations;
 mod submissions;
 
-pub use admin::AuditRow;
+pub use admin::{AuditRow, Throttle};
 pub use submissions::{Filter, NoteRow, SubmissionRow, TokenColumn};
 
 use std::path::{Path, PathBuf};
