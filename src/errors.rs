@@ -110,7 +110,13 @@ fn explain(status: Status) -> &'static str {
 
 pub fn json(status: Status, body: &serde_json::Value) -> response::Result<'static> {
     let text = body.to_string();
-    Response::build().status(status).header(ContentType::JSON).sized_body(text.len(), Cursor::new(text)).ok()
+    let mut response = Response::build()
+        .status(status)
+        .header(ContentType::JSON)
+        .sized_body(text.len(), Cursor::new(text))
+        .finalize();
+    crate::headers::secure(&mut response);
+    Ok(response)
 }
 
 /// The error page (or JSON object) for `status`; a 429 says when to come back.
@@ -144,7 +150,13 @@ fn error_body(req: &Request<'_>, status: Status) -> response::Result<'static> {
     });
     let page =
         page.unwrap_or_else(|| format!("<!doctype html><title>{0}</title><p>{message}</p>", status.code));
-    Response::build().status(status).header(ContentType::HTML).sized_body(page.len(), Cursor::new(page)).ok()
+    let mut response = Response::build()
+        .status(status)
+        .header(ContentType::HTML)
+        .sized_body(page.len(), Cursor::new(page))
+        .finalize();
+    crate::headers::secure(&mut response);
+    Ok(response)
 }
 
 /// An answer for every status Rocket produces under our base path.

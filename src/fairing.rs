@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::secrets::{self, Mode};
 use crate::config::{BasePath, Config};
 use crate::state::{ContactState, Instances};
-use crate::{errors, routes};
+use crate::{errors, headers, routes};
 
 /// Mounts ContactClient. Built by [`fairing`] (configuration from the host's `contact`
 /// section) or [`ContactClient::from_config`].
@@ -55,19 +55,6 @@ impl ContactClient {
         self
     }
 }
-
-const SECURITY_HEADERS: &[(&str, &str)] = &[
-    (
-        "Content-Security-Policy",
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    ),
-    ("X-Content-Type-Options", "nosniff"),
-    ("X-Frame-Options", "DENY"),
-    ("Referrer-Policy", "same-origin"),
-    ("Cross-Origin-Opener-Policy", "same-origin"),
-    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
-];
 
 #[rocket::async_trait]
 impl Fairing for ContactClient {
@@ -135,9 +122,7 @@ impl Fairing for ContactClient {
         let Some(mounted) = self.mounted.get().filter(|m| m.base.contains(path.as_str())) else {
             return;
         };
-        for (name, value) in SECURITY_HEADERS {
-            res.set_header(Header::new(*name, *value));
-        }
+        headers::secure(res);
         if mounted.admin.contains(path.as_str()) {
             res.set_header(Header::new("Cache-Control", "no-store"));
         }

@@ -3,6 +3,8 @@
 //! bot and no typo costs a NumVerify look-up), seal the personal fields with the vault, store.
 //! The route handler only translates HTTP to this and back.
 
+use std::sync::atomic::Ordering;
+
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -29,11 +31,14 @@ pub struct CaptchaAnswer<'a> {
     pub answer: &'a str,
 }
 
-/// Stores a valid submission and returns its id.
+/// Stores a valid submission and returns its id. A submission caught by the honeypot
+/// (`trapped`) goes through the same checks, so its answers can't be told apart (an invalid one
+/// is 422 like any other), and is then answered with an id a stored one would have had.
 pub async fn accept(
     state: &ContactState,
     input: ContactInput<'_>,
     captcha: CaptchaAnswer<'_>,
+    trapped: bool,
 ) -> Result<i64, IntakeError> {
     let now = OffsetDateTime::now_utc();
     let rules = ParseRules { now, phone_default_region: state.config.phone_default_region.as_deref() };
@@ -56,6 +61,17 @@ pub async fn accept(
             return Err(IntakeError::Invalid(errors));
         }
     };
+    if trapped {
+        // No NumVerify look-up and nothing stored: bots spend no quota and no row.
+        state.honeypot_hits.fetch_add(1, Ordering::Relaxed);
+        let last_stored = state.store.last_id().await?;
+        let after = |last_decoy: i64| last_decoy.max(last_stored) + 1;
+        let previous = state
+            .last_decoy_id
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| Some(after(last)))
+            .unwrap_or_else(|last| last);
+        return Ok(after(previous));
+    }
     let (verdict, phone) = match state.phone.check(&details.phone).await {
         PhoneOutcome::Accepted { verdict, details } => (verdict, details),
         PhoneOutcome::DoesNotExist => {

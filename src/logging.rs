@@ -20,3 +20,73 @@ pub fn warn_throttled(source: &'static str, error: &dyn std::fmt::Display) {
     map.insert(source, now);
     log::warn!("{source}: {error}");
 }
+
+/// The appliance's logger: our own lines from `info` up, and of every other crate's (Rocket,
+/// hyper, sqlx) only warnings and errors, with every query string cut. Rocket writes request
+/// URIs into some of its lines ("Dispatching salvaged request to catcher: FOO /?email=…"),
+/// and a query may carry an address; no header or form value is ever written by either.
+/// Installed before Rocket starts, so Rocket's own logger stands aside.
+pub struct Logger;
+
+impl Logger {
+    pub fn install() -> Result<(), log::SetLoggerError> {
+        log::set_logger(&Logger)?;
+        log::set_max_level(log::LevelFilter::Info);
+        Ok(())
+    }
+}
+
+fn ours(target: &str) -> bool {
+    target == "contact_client" || target.starts_with("contact_client::")
+}
+
+/// `text` with everything from a `?` to the end of its word replaced by `?…`.
+pub fn without_queries(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_query = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            in_query = false;
+        } else if c == '?' && !in_query {
+            in_query = true;
+            out.push_str("?…");
+            continue;
+        }
+        if !in_query {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl log::Log for Logger {
+    fn enabled(&self, meta: &log::Metadata<'_>) -> bool {
+        meta.level() <= log::Level::Info && (ours(meta.target()) || meta.level() <= log::Level::Warn)
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if !self.enabled(record.metadata()) {
+            return;
+        }
+        let message = record.args().to_string();
+        let message = if ours(record.target()) { message } else { without_queries(&message) };
+        eprintln!("{:<5} {}", record.level(), message.trim());
+    }
+
+    fn flush(&self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_are_cut_wherever_they_stand() {
+        assert_eq!(
+            without_queries("Dispatching salvaged request to catcher: FOO /x?email=a@b.c&n=1 text/html."),
+            "Dispatching salvaged request to catcher: FOO /x?… text/html."
+        );
+        assert_eq!(without_queries("why? because"), "why?… because");
+        assert_eq!(without_queries("no query here"), "no query here");
+    }
+}

@@ -147,11 +147,16 @@ fn serve(sources: &Sources) -> Result<(), Failure> {
     if let Some(totp) = &bootstrap.new_totp_secret {
         print_enrolment(totp);
     }
+    // Before Rocket starts, so that Rocket's own logger (which writes request URIs) stands aside.
+    if let Err(e) = contact_client::logging::Logger::install() {
+        eprintln!("contact-client: no logger ({e})");
+    }
     let rocket_config = Figment::from(rocket::Config::default())
         .merge(("address", config.address))
         .merge(("port", config.port))
-        // Rocket's per-request lines carry query strings (the admin search): keep them out.
-        .merge(("log_level", rocket::config::LogLevel::Critical))
+        // Rocket reads the client address from X-Real-IP unless told not to, and logs the value
+        // when it is malformed; PROXY_IP_HEADER is ours to read.
+        .merge(("ip_header", false))
         .merge(("cli_colors", false))
         .merge(("ident", false));
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread()

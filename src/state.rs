@@ -1,7 +1,7 @@
 //! Everything one mounted instance owns. Instances are found by base path, never by type, so
 //! two of them in one Rocket app (or one test process) share nothing.
 
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, RwLock};
 
 use crate::admin::AdminAuth;
@@ -34,6 +34,9 @@ pub struct ContactState {
     pub phone: PhoneChecker,
     /// Submissions that filled the honeypot: answered like a success, never stored.
     pub honeypot_hits: AtomicU64,
+    /// The last id a honeypot hit was given, so the next one gets a later id, as stored
+    /// submissions do.
+    pub last_decoy_id: AtomicI64,
 }
 
 impl ContactState {
@@ -80,6 +83,7 @@ impl ContactState {
             limiter,
             phone,
             honeypot_hits: AtomicU64::new(0),
+            last_decoy_id: AtomicI64::new(0),
         })
     }
 

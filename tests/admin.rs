@@ -596,3 +596,16 @@ async fn wrong_codes_from_a_thousand_addresses_are_throttled_per_account() {
     let res = sign_in_from(&client, "192.0.2.2", &totp_code(TOTP_SECRET, now)).await;
     assert_eq!(res.status(), Status::SeeOther, "unlocked from the command line");
 }
+
+#[rocket::async_test]
+async fn bidi_controls_in_names_are_shown_isolated() {
+    let app = app().await;
+    let name = "Ada \u{202E}ecalevol";
+    let res = submit(&app.client, &with(valid_fields(), "name", name), false).await;
+    assert_eq!(res.status(), Status::SeeOther);
+    sign_in(&app.client).await;
+    let list = app.client.get("/admin").dispatch().await.into_string().await.unwrap();
+    assert!(list.contains(&format!("<bdi>{name}</bdi>")), "the list isolates the name");
+    let detail = app.client.get("/admin/submissions/1").dispatch().await.into_string().await.unwrap();
+    assert!(detail.contains(&format!("<h1><bdi>{name}</bdi></h1>")), "the detail isolates it too");
+}

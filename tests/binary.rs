@@ -150,3 +150,65 @@ fn healthcheck_asks_the_running_server() {
     assert_eq!(down.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&down.stderr).contains("unhealthy"));
 }
+
+#[test]
+fn no_query_header_or_form_value_reaches_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[("RATELIMIT_DEFAULT", "12/minute")]);
+    let probe = "probe-7Q3@example.com";
+    let hostile: [(&str, String, Vec<(&str, String)>, String); 7] = [
+        ("GET", format!("/nowhere?email={probe}"), vec![], String::new()),
+        (
+            "POST",
+            format!("/nowhere?email={probe}"),
+            vec![("Content-Type", "text/plain".into())],
+            probe.into(),
+        ),
+        ("FOO", format!("/?email={probe}"), vec![], String::new()),
+        (
+            "GET",
+            format!("/admin?q={probe}"),
+            vec![("X-Real-IP", probe.into()), ("Referer", probe.into())],
+            String::new(),
+        ),
+        (
+            "GET",
+            "/".into(),
+            vec![("X-Forwarded-For", probe.into()), ("Cookie", format!("cc_csrf={probe}"))],
+            String::new(),
+        ),
+        (
+            "POST",
+            "/".into(),
+            vec![("Content-Type", "application/x-www-form-urlencoded".into())],
+            format!("email={probe}&name=x"),
+        ),
+        (
+            "POST",
+            "/captcha/verify".into(),
+            vec![("Content-Type", "application/json".into())],
+            format!("{{\"token\":\"{probe}\"}}"),
+        ),
+    ];
+    for (method, path, headers, body) in &hostile {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = http::request(&server.addr, method, path, &headers, body.as_bytes()).unwrap();
+        assert!(reply.status < 500, "{method} {path}: {}", reply.status);
+    }
+    // Unmatched paths count against the default budget like any route.
+    let statuses: Vec<u16> = (0..15).map(|_| http::get(&server.addr, "/nowhere").unwrap().status).collect();
+    assert!(statuses[0] == 404 && statuses.last() == Some(&429), "{statuses:?}");
+    let log = server.stop();
+    assert!(!log.contains("probe-7Q3"), "{log}");
+}
+
+#[test]
+fn an_unknown_method_gets_our_error_page_and_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let reply = http::request(&server.addr, "FOO", "/", &[], b"").unwrap();
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.header("x-frame-options"), Some("DENY"));
+    assert!(reply.header("content-security-policy").is_some_and(|c| c.contains("default-src 'none'")));
+    assert!(reply.text().contains("could not be understood"), "{}", reply.text());
+}

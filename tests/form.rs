@@ -353,12 +353,32 @@ async fn static_files_are_served_with_caching_headers() {
 }
 
 #[rocket::async_test]
-async fn healthz_reports_the_database() {
-    let app = app().await;
+async fn healthz_tells_the_public_only_its_status() {
+    let app = app_with(&[("metrics_token", METRICS_TOKEN)]).await;
     let res = app.client.get("/healthz").dispatch().await;
     assert_eq!(res.status(), Status::Ok);
+    assert_eq!(res.into_string().await.unwrap(), r#"{"status":"ok"}"#);
+    for wrong in ["Bearer nope", "Bearer ", "Basic x", METRICS_TOKEN] {
+        let res = app.client.get("/healthz").header(Header::new("Authorization", wrong)).dispatch().await;
+        assert_eq!(res.into_string().await.unwrap(), r#"{"status":"ok"}"#, "{wrong}");
+    }
+    let res = app
+        .client
+        .get("/healthz")
+        .header(Header::new("Authorization", format!("Bearer {METRICS_TOKEN}")))
+        .dispatch()
+        .await;
     let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
-    assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], "ok");
     assert_eq!(body["captcha"], "test", "the test instances run in CAPTCHA test mode");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[rocket::async_test]
+async fn healthz_details_for_a_signed_in_admin() {
+    let app = app().await;
+    sign_in(&app.client).await;
+    let body = app.client.get("/healthz").dispatch().await.into_string().await.unwrap();
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["captcha"], "test");
 }

@@ -120,6 +120,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub captcha_test_answer: Option<Secret>,
     pub phone_default_region: Option<String>,
+    /// Bearer token that unlocks `/healthz`'s details (and, later, `/metrics`).
+    pub metrics_token: Option<Secret>,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -306,6 +308,16 @@ impl Config {
             None => None,
         };
 
+        let metrics_token = match s.secret("metrics_token")? {
+            Some(t) if t.expose().chars().count() < 16 || t.expose().contains(char::is_whitespace) => {
+                return Err(ConfigError::invalid(
+                    "metrics_token",
+                    "must be at least 16 characters without spaces",
+                ))
+            }
+            other => other,
+        };
+
         Ok(Config {
             secret_key,
             fernet_keys,
@@ -322,6 +334,7 @@ impl Config {
             data_dir,
             captcha_test_answer,
             phone_default_region,
+            metrics_token,
         })
     }
 }

@@ -40,6 +40,7 @@ pub const ENV_NAMES: &[(&str, &str)] = &[
     ("DATA_DIR", "data_dir"),
     ("CAPTCHA_TEST_ANSWER", "captcha.test_answer"),
     ("PHONE_DEFAULT_REGION", "phone.default_region"),
+    ("METRICS_TOKEN", "metrics_token"),
 ];
 
 /// The environment name of a dotted key, for messages that a `.env` user recognises.

@@ -1,9 +1,13 @@
+use std::sync::atomic::Ordering;
+
 use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route};
 use serde_json::{json, Value};
-use std::sync::atomic::Ordering;
+use subtle::ConstantTimeEq;
 
+use crate::admin::session::AdminSession;
 use crate::guards::limited::budget;
 use crate::guards::App;
 use crate::ratelimit::LimitKind;
@@ -12,28 +16,55 @@ pub fn routes() -> Vec<Route> {
     budget(LimitKind::Default, routes![healthz])
 }
 
-/// For load balancers and monitors: 200 when the database answers, 503 when it does not.
-#[get("/healthz")]
-async fn healthz(app: App) -> (Status, Json<Value>) {
-    let captcha = if app.config.captcha_test_answer.is_some() { "test" } else { "live" };
-    let honeypot = app.honeypot_hits.load(Ordering::Relaxed);
-    match app.store.ping().await {
-        Ok(()) => (
-            Status::Ok,
-            Json(json!({
-                "status": "ok",
-                "database": "ok",
-                "captcha": captcha,
-                "honeypot_hits": honeypot,
-                "version": env!("CARGO_PKG_VERSION"),
-            })),
-        ),
-        Err(e) => {
-            log::error!("health check: {e}");
-            (
-                Status::ServiceUnavailable,
-                Json(json!({ "status": "error", "database": "unavailable", "captcha": captcha })),
-            )
+/// Whoever may read the instance's details: a request carrying `Authorization: Bearer
+/// <METRICS_TOKEN>`, or a signed-in admin.
+struct Operator;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Operator {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let app = rocket::outcome::try_outcome!(req.guard::<App>().await);
+        let bearer = req.headers().get_one("Authorization").and_then(|v| v.strip_prefix("Bearer "));
+        let token_ok = match (&app.config.metrics_token, bearer) {
+            (Some(token), Some(given)) => {
+                bool::from(token.expose().as_bytes().ct_eq(given.trim().as_bytes()))
+            }
+            _ => false,
+        };
+        if token_ok || req.guard::<AdminSession>().await.is_success() {
+            Outcome::Success(Operator)
+        } else {
+            Outcome::Forward(Status::Unauthorized)
         }
     }
+}
+
+/// For load balancers and monitors: 200 when the database answers, 503 when it does not. The
+/// public learns only that; an operator also sees the test mode, the honeypot's catch and the
+/// version.
+#[get("/healthz")]
+async fn healthz(app: App, operator: Option<Operator>) -> (Status, Json<Value>) {
+    let database = app.store.ping().await;
+    if let Err(e) = &database {
+        log::error!("health check: {e}");
+    }
+    let (status, word) = match database {
+        Ok(()) => (Status::Ok, "ok"),
+        Err(_) => (Status::ServiceUnavailable, "error"),
+    };
+    if operator.is_none() {
+        return (status, Json(json!({ "status": word })));
+    }
+    (
+        status,
+        Json(json!({
+            "status": word,
+            "database": if status == Status::Ok { "ok" } else { "unavailable" },
+            "captcha": if app.config.captcha_test_answer.is_some() { "test" } else { "live" },
+            "honeypot_hits": app.honeypot_hits.load(Ordering::Relaxed),
+            "version": env!("CARGO_PKG_VERSION"),
+        })),
+    )
 }

@@ -1,5 +1,4 @@
 use std::io::Cursor;
-use std::sync::atomic::Ordering;
 
 use minijinja::context;
 use rocket::http::{ContentType, Header, Status};
@@ -42,11 +41,6 @@ async fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
 async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> Result<Submitted, WebError> {
     let fields = form.0;
     let thanks = app.config.base_path.join("/thanks");
-    if !fields.text(HONEYPOT).is_empty() {
-        app.honeypot_hits.fetch_add(1, Ordering::Relaxed);
-        let plausible_id = app.store.last_id().await? + 1;
-        return Ok(Submitted { id: plausible_id, wants, thanks });
-    }
     let input = ContactInput {
         name: fields.text("name"),
         email: fields.text("email"),
@@ -56,7 +50,8 @@ async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> R
     };
     let captcha =
         CaptchaAnswer { token: fields.text("captcha_token"), answer: fields.text("captcha_answer") };
-    match intake::accept(&app, input, captcha).await {
+    let trapped = !fields.text(HONEYPOT).is_empty();
+    match intake::accept(&app, input, captcha, trapped).await {
         Ok(id) => Ok(Submitted { id, wants, thanks }),
         Err(IntakeError::Invalid(errors)) => {
             let page = match wants {

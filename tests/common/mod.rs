@@ -16,6 +16,8 @@ use time::{Duration, OffsetDateTime};
 pub const SECRET_KEY: &str = "test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz";
 pub const FERNET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+/// `METRICS_TOKEN` where a test sets one.
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
 /// Every test instance runs in CAPTCHA test mode with this answer.
 pub const CAPTCHA_ANSWER: &str = "letmein";
 
