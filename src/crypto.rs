@@ -11,7 +11,15 @@ use crate::keys::{FernetKeys, SecretKey};
 pub enum VaultError {
     #[error("a stored token could not be decrypted with any configured key")]
     Undecryptable,
+    #[error(
+        "FERNET_KEY: none of the configured keys decrypts the stored data ({0} samples tried); \
+         configure the key it was written with (a new key first, the old one after it)"
+    )]
+    ForeignData(usize),
 }
+
+/// How many stored ciphertexts are tried at start and by `check`: the keys must open one.
+pub const KEY_SAMPLE: u32 = 8;
 
 pub struct Vault {
     keys: MultiFernet,
@@ -24,6 +32,16 @@ impl Vault {
 
     pub fn encrypt(&self, plaintext: &str) -> String {
         self.keys.encrypt(plaintext.as_bytes())
+    }
+
+    /// Whether the keys open stored data: any one of `sample` will do (a sample that mixes
+    /// keys is a rotation in progress); an empty sample is a new database.
+    pub fn opens(&self, sample: &[String]) -> Result<(), VaultError> {
+        if sample.is_empty() || sample.iter().any(|token| self.keys.decrypt(token).is_ok()) {
+            Ok(())
+        } else {
+            Err(VaultError::ForeignData(sample.len()))
+        }
     }
 
     pub fn decrypt(&self, token: &str) -> Result<String, VaultError> {

@@ -19,6 +19,7 @@ pub mod crypto;
 pub mod domain;
 mod errors;
 mod fairing;
+mod files;
 mod guards;
 mod headers;
 mod intake;
@@ -51,6 +52,8 @@ pub enum StartError {
     Config(#[from] config::ConfigError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Keys(#[from] crypto::VaultError),
     #[error(transparent)]
     Redis(#[from] redis_conn::RedisError),
     #[error("NumVerify: no HTTP client ({0})")]

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use contact_client::config::secrets::{self, Mode};
 use contact_client::config::{Config, Sources};
+use contact_client::crypto::Vault;
 use contact_client::maintenance::{ExportFormat, Maintenance, MaintenanceError};
 use contact_client::secret::Secret;
 use contact_client::store::Store;
@@ -164,7 +165,14 @@ fn serve(sources: &Sources) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure(format!("cannot start the runtime: {e}"), 1))?;
     runtime
-        .block_on(rocket::custom(rocket_config).attach(ContactClient::from_config(config)).launch())
+        .block_on(
+            rocket::custom(rocket_config)
+                // Our fairing and error pages set every header Rocket's default Shield would,
+                // stricter; an empty Shield keeps it from warning about each one it finds set.
+                .attach(rocket::shield::Shield::new())
+                .attach(ContactClient::from_config(config))
+                .launch(),
+        )
         .map(drop)
         .map_err(|e| Failure(format!("the server stopped: {e}"), 1))
 }
@@ -210,7 +218,9 @@ fn check(sources: &Sources) -> Result<(), Failure> {
     runtime.block_on(async {
         let store = Store::open(&config.database).await?;
         store.ping().await?;
+        let sample = store.sealed_sample(contact_client::crypto::KEY_SAMPLE).await?;
         store.close().await;
+        Vault::new(&config.fernet_keys).opens(&sample).map_err(|e| Failure(e.to_string(), 1))?;
         Ok::<(), Failure>(())
     })?;
     println!("database: {} ok", config.database.display());

@@ -43,6 +43,7 @@ impl ContactState {
     pub async fn build(config: Config, clock: Clock) -> Result<ContactState, crate::StartError> {
         let vault = Vault::new(&config.fernet_keys);
         let store = Store::open(&config.database).await?;
+        vault.opens(&store.sealed_sample(crate::crypto::KEY_SAMPLE).await?)?;
         let redis = match &config.ratelimit.storage {
             LimitStorage::Memory => None,
             LimitStorage::Redis(url) => {

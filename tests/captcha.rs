@@ -208,7 +208,7 @@ async fn verify_refuses_malformed_bodies_with_json() {
         .body("x".repeat(10_000))
         .dispatch()
         .await;
-    assert_eq!(res.status(), Status::BadRequest);
+    assert_eq!(res.status(), Status::PayloadTooLarge);
     let res = app
         .client
         .post("/captcha/verify")

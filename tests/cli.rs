@@ -167,3 +167,36 @@ fn hash_password_reads_stdin_and_prints_an_argon2id_hash() {
     assert!(argon2::Argon2::default().verify_password(b"correct horse battery staple", &parsed).is_ok());
     assert!(argon2::Argon2::default().verify_password(b"wrong", &parsed).is_err());
 }
+
+#[rocket::async_test]
+async fn a_wrong_fernet_key_stops_the_start_and_check() {
+    let dir = filled().await;
+    let checked = run(dir.path(), NEW_KEY, &["check"]);
+    assert!(!checked.status.success(), "check with a key that opens nothing");
+    let said = String::from_utf8_lossy(&checked.stderr);
+    assert!(said.contains("FERNET_KEY") && !said.contains(NEW_KEY), "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "one line: {said}");
+
+    let served = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DATA_DIR", dir.path())
+        .env("SECRET_KEY", SECRET_KEY)
+        .env("FERNET_KEY", NEW_KEY)
+        .env("TOTP_SECRET", TOTP_SECRET)
+        .env("PORT", common::http::free_port().to_string())
+        .output()
+        .unwrap();
+    assert!(!served.status.success(), "the server does not start");
+    assert!(String::from_utf8_lossy(&served.stderr).contains("FERNET_KEY"));
+
+    // The new key in front of the old one is a rotation in progress: fine.
+    stdout(&run(dir.path(), &format!("{NEW_KEY},{FERNET_KEY}"), &["check"]));
+}
+
+#[test]
+fn admin_unlock_clears_the_sign_in_throttle() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout(&run(dir.path(), FERNET_KEY, &["admin", "unlock"]));
+    assert!(out.contains("sign-in unlocked (0 throttled accounts)"), "{out}");
+}

@@ -380,3 +380,57 @@ fn the_compose_file_and_dockerfile_are_what_the_readme_says() {
     assert!(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("\"healthcheck\""));
     assert!(dockerfile.contains("VOLUME [\"/data\"]"));
 }
+
+/// Sends `head` and nothing more; how long until the other side closes (or answers), and what
+/// it said.
+fn hold_open(addr: &str, head: &str) -> (Duration, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let started = std::time::Instant::now();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut said = Vec::new();
+    let _ = stream.read_to_end(&mut said);
+    (started.elapsed(), String::from_utf8_lossy(&said).to_string())
+}
+
+#[test]
+fn nginx_closes_a_connection_that_never_finishes_its_headers() {
+    let Some(nginx_bin) = require("nginx") else { return };
+    require("openssl").expect("openssl makes the test certificate");
+    let app_dir = tempfile::tempdir().unwrap();
+    let app = Server::start(app_dir.path(), &[("PROXY_IP_HEADER", "X-Real-IP")]);
+    let app_port: u16 = app.addr.rsplit(':').next().unwrap().parse().unwrap();
+    let nginx = Nginx::start(&nginx_bin, app_port);
+    let front = format!("127.0.0.1:{}", nginx.http_port);
+    // A body that stops before its 14th byte: Rocket waits for those without end (it peeks for
+    // a `_method` field before routing), so NGINX must be the one to give up.
+    let slow_body = {
+        let front = front.clone();
+        std::thread::spawn(move || {
+            hold_open(
+                &front,
+                "POST / HTTP/1.1\r\nHost: contact.example.com\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nname=slow",
+            )
+        })
+    };
+    let (held, _) = hold_open(&front, "GET / HTTP/1.1\r\nHost: contact.example.com\r\n");
+    assert!(held < Duration::from_secs(15), "NGINX closed the slow client after {held:?}");
+    assert!(held >= Duration::from_secs(9), "after client_header_timeout, not at once: {held:?}");
+    let (held, _) = slow_body.join().unwrap();
+    assert!(held < Duration::from_secs(15), "NGINX closed the slow body after {held:?}");
+}
+
+#[test]
+fn a_json_body_that_never_arrives_ends_with_408() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Server::start(dir.path(), &[]);
+    // Rocket awaits the first 14 bytes of any body (looking for a `_method` field) with no
+    // deadline; after those, the app's own deadline holds.
+    let head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+                Content-Length: 1000\r\n\r\n{\"name\": \"Ada Lovelace";
+    let (held, said) = hold_open(&app.addr, head);
+    assert!(said.starts_with("HTTP/1.1 408"), "{said}");
+    assert!(held < Duration::from_secs(15), "{held:?}");
+}

@@ -234,3 +234,44 @@ async fn a_request_dropped_while_its_commit_is_pending_stalls_nobody() {
         rocket::tokio::time::timeout(std::time::Duration::from_secs(5), store.insert_submission(sealed(2)));
     assert_eq!(second.await.expect("the second commit ran").unwrap(), 2, "the dropped one was stored first");
 }
+
+#[rocket::async_test]
+async fn data_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("fresh/data");
+    let rocket = rocket::custom(figment(&dir, &[("data_dir", data.to_str().unwrap())]))
+        .attach(contact_client::fairing());
+    let client = rocket::local::asynchronous::Client::tracked(rocket).await.unwrap();
+    assert_eq!(submit(&client, &valid_fields(), false).await.status(), Status::SeeOther);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    for file in ["contact.db", "contact.db-wal", "contact.db-shm"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    let config =
+        contact_client::Config::from_figment(&figment(&dir, &[("data_dir", data.to_str().unwrap())]))
+            .unwrap();
+    let maintenance = contact_client::maintenance::Maintenance::open(&config).await.unwrap();
+    let backup = dir.path().join("backup.db");
+    maintenance.backup(&backup).await.unwrap();
+    maintenance.close().await;
+    assert_eq!(mode(&backup), 0o600, "the backup");
+    assert!(std::fs::metadata(&backup).unwrap().len() > 0);
+}
+
+#[rocket::async_test]
+async fn a_damaged_database_file_is_noticed() {
+    use std::io::{Seek, Write};
+    let app = app().await;
+    assert_eq!(submit(&app.client, &valid_fields(), false).await.status(), Status::SeeOther);
+    let mut file = std::fs::OpenOptions::new().write(true).open(app.dir.path().join("contact.db")).unwrap();
+    file.seek(std::io::SeekFrom::Start(0)).unwrap();
+    file.write_all(&[0x5a; 4096]).unwrap();
+    file.sync_all().unwrap();
+    for n in 0..5 {
+        let res = submit(&app.client, &valid_fields(), true).await;
+        assert!(res.status().code >= 500, "submission {n} after the damage: {}", res.status());
+    }
+    assert_eq!(app.client.get("/healthz").dispatch().await.status(), Status::ServiceUnavailable);
+}

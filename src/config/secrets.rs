@@ -127,8 +127,8 @@ fn is_set(contact: &Figment, key: &str) -> bool {
 fn write_secrets_file(path: &Path, values: &[(String, String)]) -> Result<(), ConfigError> {
     let fail =
         |what: &str, e: std::io::Error| ConfigError::source(path, format!("cannot be {what} ({})", e.kind()));
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(|e| fail("created", e))?;
+    if let Some(dir) = path.parent() {
+        crate::files::create_private_dir(dir).map_err(|e| fail("created", e))?;
     }
     let tmp = path.with_extension("env.tmp");
     let mut file = fs::OpenOptions::new()

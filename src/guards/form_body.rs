@@ -1,7 +1,9 @@
 //! The body of a POST, read once (at most 64 KiB), parsed from `application/x-www-form-urlencoded`
 //! or a JSON object, and admitted only with a valid CSRF token.
 
-use rocket::data::{Data, FromData, Outcome, ToByteUnit};
+use std::time::Duration;
+
+use rocket::data::{ByteUnit, Data, FromData, Outcome, ToByteUnit};
 use rocket::http::Status;
 use rocket::request::Request;
 
@@ -9,6 +11,22 @@ use super::{csrf, App};
 
 /// Bodies above this are refused with 413 before any parsing.
 pub const MAX_BODY: u64 = 64 * 1024;
+
+/// How long a body may take to arrive. Rocket has no timeout of its own for reading one, so a
+/// client that trickles a body (or sends none after promising one) would hold its connection
+/// and a worker's attention for as long as it likes.
+pub const BODY_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Reads at most `limit` bytes of body within [`BODY_DEADLINE`]: the bytes, or the status to
+/// answer (413 too large, 408 too slow, 400 unreadable).
+pub async fn read_body(data: Data<'_>, limit: ByteUnit) -> Result<Vec<u8>, Status> {
+    match rocket::tokio::time::timeout(BODY_DEADLINE, data.open(limit).into_bytes()).await {
+        Ok(Ok(body)) if body.is_complete() => Ok(body.into_inner()),
+        Ok(Ok(_)) => Err(Status::PayloadTooLarge),
+        Ok(Err(_)) => Err(Status::BadRequest),
+        Err(_) => Err(Status::RequestTimeout),
+    }
+}
 
 /// Why a body was not admitted. Carries no part of the body: Rocket logs it.
 #[derive(Debug, thiserror::Error)]
@@ -73,10 +91,12 @@ impl<'r> FromData<'r> for CheckedForm {
         let Some(app) = App::of(req) else {
             return Outcome::Error((Status::InternalServerError, BodyError::Malformed));
         };
-        let body = match data.open(MAX_BODY.bytes()).into_bytes().await {
-            Ok(body) if body.is_complete() => body.into_inner(),
-            Ok(_) => return Outcome::Error((Status::PayloadTooLarge, BodyError::TooLarge)),
-            Err(_) => return Outcome::Error((Status::BadRequest, BodyError::Malformed)),
+        let body = match read_body(data, MAX_BODY.bytes()).await {
+            Ok(body) => body,
+            Err(status) if status == Status::PayloadTooLarge => {
+                return Outcome::Error((status, BodyError::TooLarge))
+            }
+            Err(status) => return Outcome::Error((status, BodyError::Malformed)),
         };
         let json = req.content_type().is_some_and(|ct| ct.is_json());
         let fields = match Fields::parse(&body, json) {

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::captcha::{Check, LIFETIME};
 use crate::errors::WebError;
+use crate::guards::form_body::read_body;
 use crate::guards::limited::budget;
 use crate::guards::App;
 use crate::ratelimit::LimitKind;
@@ -48,15 +49,16 @@ struct VerifyRequest {
 /// changes nothing but the challenge's own count of wrong answers.
 #[post("/captcha/verify", data = "<body>")]
 async fn verify(app: App, body: Data<'_>) -> Result<(Status, Json<Value>), WebError> {
-    let Ok(raw) = body.open(4.kibibytes()).into_bytes().await else {
-        return Ok((Status::BadRequest, Json(json!({ "ok": false, "error": "unreadable body" }))));
+    let raw = match read_body(body, 4.kibibytes()).await {
+        Ok(raw) => raw,
+        Err(status) => return Ok((status, Json(json!({ "ok": false, "error": "unreadable body" })))),
     };
     let parsed: Option<VerifyRequest> = serde_json::from_slice(&raw).ok().or_else(|| {
         let fields: Vec<(String, String)> = form_urlencoded::parse(&raw).into_owned().collect();
         let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         Some(VerifyRequest { token: get("token")?, answer: get("answer")? })
     });
-    let Some(request) = parsed.filter(|_| raw.is_complete()) else {
+    let Some(request) = parsed else {
         return Ok((
             Status::BadRequest,
             Json(json!({ "ok": false, "error": "expected {\"token\", \"answer\"}" })),

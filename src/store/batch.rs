@@ -21,14 +21,14 @@
 //! afresh (a checkpoint beside a writer never finds the WAL complete), so the file stays
 //! bounded under a flood.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use rocket::tokio::sync::oneshot;
 use rusqlite::{params, Connection, TransactionBehavior};
 
-use super::{SealedSubmission, StoreError, BUSY_TIMEOUT, PRAGMAS};
+use super::{DatabaseFile, SealedSubmission, StoreError, BUSY_TIMEOUT, PRAGMAS};
 use crate::sync::lock;
 
 /// Rows in one transaction at most, so one batch never holds a worker for long.
@@ -53,7 +53,7 @@ pub struct Inserter {
 }
 
 struct Writer {
-    path: PathBuf,
+    file: Arc<DatabaseFile>,
     conn: Mutex<Connection>,
     queue: Mutex<Queue>,
     /// Wakes the checkpoint thread.
@@ -72,18 +72,13 @@ struct Queue {
 impl Inserter {
     /// Opens the writer's connection and starts the checkpoint thread; both end when the last
     /// `Inserter` goes.
-    pub fn start(path: &Path) -> Result<Inserter, StoreError> {
+    pub fn start(path: &Path, file: Arc<DatabaseFile>) -> Result<Inserter, StoreError> {
         let conn = open(path)?;
         conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)
             .map_err(|e| StoreError::Writer(e.to_string()))?;
         let checkpointer = open(path)?;
         let (checkpoint, wake) = sync_channel(1);
-        let writer = Arc::new(Writer {
-            path: path.to_path_buf(),
-            conn: Mutex::new(conn),
-            queue: Mutex::default(),
-            checkpoint,
-        });
+        let writer = Arc::new(Writer { file, conn: Mutex::new(conn), queue: Mutex::default(), checkpoint });
         std::thread::Builder::new()
             .name("contact-checkpt".into())
             .spawn(move || checkpoint_when_woken(checkpointer, wake))
@@ -115,11 +110,11 @@ fn commit_waiting(writer: &Arc<Writer>) {
         queue.waiting.drain(..n).collect()
     };
     let batch_len = batch.len();
-    // Open connections keep writing to a deleted file: nobody is thanked for a row that was
-    // written nowhere.
-    let stored = match writer.path.is_file() {
-        true => insert_all(&mut lock(&writer.conn), &batch).map_err(|e| e.to_string()),
-        false => Err(StoreError::FileMissing.to_string()),
+    // Open connections keep writing to a deleted or overwritten file: nobody is thanked for a
+    // row that was written nowhere.
+    let stored = match writer.file.check() {
+        Ok(()) => insert_all(&mut lock(&writer.conn), &batch).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
     };
     match stored {
         Ok(ids) => {

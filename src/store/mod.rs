@@ -12,6 +12,7 @@ pub use submissions::{Filter, NoteRow, SubmissionRow, TokenColumn};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rocket_db_pools::sqlx;
@@ -19,6 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
 use crate::crypto::IndexKey;
+use crate::files;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -30,6 +32,8 @@ pub enum StoreError {
     Directory(std::io::ErrorKind),
     #[error("the database file is gone from its path")]
     FileMissing,
+    #[error("the database file is damaged: its header is not SQLite's")]
+    FileDamaged,
     #[error("database error while storing a submission: {0}")]
     Writer(String),
 }
@@ -90,14 +94,22 @@ pub struct Store {
     /// submissions have a connection of their own (`batch`).
     writer: SqlitePool,
     inserter: batch::Inserter,
-    path: PathBuf,
+    file: Arc<DatabaseFile>,
 }
 
 impl Store {
     /// Opens (creating when missing) the database file and applies pending migrations.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Directory(e.kind()))?;
+        if let Some(dir) = path.parent() {
+            files::create_private_dir(dir).map_err(|e| StoreError::Directory(e.kind()))?;
+        }
+        // SQLite gives its -wal and -shm files the database file's mode.
+        files::ensure_private_file(path).map_err(|e| StoreError::Directory(e.kind()))?;
+        for suffix in ["-wal", "-shm"] {
+            let companion = PathBuf::from(format!("{}{suffix}", path.display()));
+            if companion.exists() {
+                files::narrow(&companion).map_err(|e| StoreError::Directory(e.kind()))?;
+            }
         }
         let options = PRAGMAS
             .iter()
@@ -121,24 +133,18 @@ impl Store {
             // 1 MiB of page cache per reader instead of 2: four of them still hold the hot pages.
             .connect_with(options.pragma("cache_size", "-1024"))
             .await?;
-        let inserter = batch::Inserter::start(path)?;
-        Ok(Store { pool, writer, inserter, path: path.to_path_buf() })
+        let file = Arc::new(DatabaseFile::open(path)?);
+        let inserter = batch::Inserter::start(path, file.clone())?;
+        Ok(Store { pool, writer, inserter, file })
     }
 
-    /// Whether the database answers a query from the file at its path. Open connections keep
-    /// working on a deleted file, and every write to it would be lost: that counts as down.
+    /// Whether the database answers a query from a sound file at its path. Open connections
+    /// keep working on a deleted or overwritten file, and every write to it would be lost: that
+    /// counts as down.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.ensure_file()?;
+        self.file.check()?;
         sqlx::query("SELECT count(*) FROM schema_migrations").fetch_one(&self.pool).await?;
         Ok(())
-    }
-
-    fn ensure_file(&self) -> Result<(), StoreError> {
-        if self.path.is_file() {
-            Ok(())
-        } else {
-            Err(StoreError::FileMissing)
-        }
     }
 
     /// The newest submission's id (0 when there is none).
@@ -151,11 +157,53 @@ impl Store {
         self.writer.close().await;
     }
 
-    /// A consistent copy of the live database in a new file (`VACUUM INTO`).
+    /// A consistent copy of the live database in a new file (`VACUUM INTO`), 0600.
     pub async fn backup(&self, to: &Path) -> Result<(), StoreError> {
         let target =
             to.to_str().ok_or_else(|| StoreError::Migration("the backup path is not UTF-8".into()))?;
+        // VACUUM INTO fills an empty file as it finds it.
+        files::create_new_private_file(to).map_err(|e| StoreError::Directory(e.kind()))?;
         sqlx::query("VACUUM INTO ?").bind(target).execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// The database file as the store opened it, watched for what SQLite can't see: the path
+/// deleted or pointing to another file, or the file overwritten underneath it (a bad disk, a
+/// stray `dd`). SQLite reads page 1 from its cache and the WAL, so either goes unnoticed until
+/// the next checkpoint, and every row acknowledged meanwhile is lost. Checked before each batch
+/// is committed and at every health check: a `stat` and a read of 20 bytes.
+///
+/// The file stays open for the store's whole life, on purpose: closing any descriptor of a
+/// file drops every POSIX lock this process holds on it, SQLite's included, and another process
+/// would then see the database unused and delete its WAL.
+pub(crate) struct DatabaseFile {
+    path: PathBuf,
+    file: std::fs::File,
+    identity: (u64, u64),
+}
+
+impl DatabaseFile {
+    fn open(path: &Path) -> Result<DatabaseFile, StoreError> {
+        use std::os::unix::fs::MetadataExt;
+        let file = std::fs::File::open(path).map_err(|e| StoreError::Directory(e.kind()))?;
+        let meta = file.metadata().map_err(|e| StoreError::Directory(e.kind()))?;
+        Ok(DatabaseFile { path: path.to_path_buf(), file, identity: (meta.dev(), meta.ino()) })
+    }
+
+    pub(crate) fn check(&self) -> Result<(), StoreError> {
+        use std::os::unix::fs::{FileExt, MetadataExt};
+        const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+        let at_path = std::fs::metadata(&self.path).map_err(|_| StoreError::FileMissing)?;
+        if (at_path.dev(), at_path.ino()) != self.identity {
+            return Err(StoreError::FileMissing);
+        }
+        let mut header = [0u8; 20];
+        self.file.read_exact_at(&mut header, 0).map_err(|_| StoreError::FileDamaged)?;
+        // Bytes 18 and 19 are the read and write format versions: 2 in WAL mode.
+        if &header[..16] != MAGIC || header[18] != 2 || header[19] != 2 {
+            return Err(StoreError::FileDamaged);
+        }
         Ok(())
     }
 }

@@ -184,6 +184,18 @@ impl Store {
         Ok(rows.iter().map(SubmissionRow::from_row).collect())
     }
 
+    /// Up to `limit` stored ciphertexts, newest first: the names of the latest submissions and
+    /// the bodies of the latest notes (to check that the configured keys open the data).
+    pub async fn sealed_sample(&self, limit: u32) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT token FROM (SELECT name AS token FROM submissions ORDER BY id DESC LIMIT ?1)
+             UNION ALL SELECT token FROM (SELECT body AS token FROM notes ORDER BY id DESC LIMIT ?1)",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn notes(&self, submission_id: i64) -> Result<Vec<NoteRow>, StoreError> {
         let rows = sqlx::query("SELECT id, created_at, body FROM notes WHERE submission_id = ? ORDER BY id")
             .bind(submission_id)
