@@ -1,9 +1,7 @@
 //! Encrypted at rest: after submissions, the SQLite file and its WAL hold no plaintext of the
 //! personal fields, and every row decrypts with the configured key.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use contact_client::crypto::{BlindIndex, Vault};
 use contact_client::store::{Filter, PhoneVerdict, SealedSubmission, Store};
 use rocket::http::Status;

@@ -1,8 +1,6 @@
 //! The public form: field rules, CSRF, body size, JSON mode, security headers.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use rocket::http::{ContentType, Header, Status};
 
 #[rocket::async_test]

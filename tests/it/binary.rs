@@ -1,11 +1,9 @@
 //! The appliance binary as a person runs it: from an empty directory, with no configuration.
 
-mod common;
-
 use std::process::Command;
 
-use common::http;
-use common::server::{Server, BIN};
+use crate::helpers::http;
+use crate::helpers::server::{Server, BIN};
 
 #[test]
 fn serves_form_assets_and_healthz_from_an_empty_directory() {
@@ -41,12 +39,12 @@ fn a_submission_over_http_lands_and_no_personal_data_reaches_the_log() {
     let server = Server::start(dir.path(), &[("APP_ENV", "development"), ("CAPTCHA_TEST_ANSWER", "pass")]);
     let form = http::get(&server.addr, "/").unwrap();
     let cookie = form.cookies();
-    let token = common::input_value(&form.text(), "csrf_token").unwrap();
-    let captcha = common::input_value(&form.text(), "captcha_token").unwrap();
+    let token = crate::helpers::input_value(&form.text(), "csrf_token").unwrap();
+    let captcha = crate::helpers::input_value(&form.text(), "captcha_token").unwrap();
     let mut fields =
         vec![("csrf_token", token), ("captcha_token", captcha), ("captcha_answer", "PASS".to_string())];
-    fields.extend(common::with(common::valid_fields(), "email", "log-probe@example.com"));
-    let body = common::encode(&fields);
+    fields.extend(crate::helpers::with(crate::helpers::valid_fields(), "email", "log-probe@example.com"));
+    let body = crate::helpers::encode(&fields);
     let reply = http::request(
         &server.addr,
         "POST",
@@ -222,12 +220,12 @@ fn submit_over_http(addr: &str, email: &str) -> u16 {
     let cookie = form.cookies();
     let html = form.text();
     let mut fields = vec![
-        ("csrf_token", common::input_value(&html, "csrf_token").unwrap()),
-        ("captcha_token", common::input_value(&html, "captcha_token").unwrap()),
+        ("csrf_token", crate::helpers::input_value(&html, "csrf_token").unwrap()),
+        ("captcha_token", crate::helpers::input_value(&html, "captcha_token").unwrap()),
         ("captcha_answer", "pass".to_string()),
     ];
-    fields.extend(common::with(common::valid_fields(), "email", email));
-    let body = common::encode(&fields);
+    fields.extend(crate::helpers::with(crate::helpers::valid_fields(), "email", email));
+    let body = crate::helpers::encode(&fields);
     let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", cookie.as_str())];
     http::request(addr, "POST", "/", &headers, body.as_bytes()).unwrap().status
 }

@@ -1,12 +1,10 @@
 //! Phone validation: local rules first, then NumVerify (a local fake that answers like the real
 //! API and records requests) with its cache, timeout and failure policy.
 
-mod common;
-
 use std::time::Duration;
 
-use common::fake_numverify::{error, FakeNumverify, Reply, INVALID, VALID};
-use common::*;
+use crate::helpers::fake_numverify::{error, FakeNumverify, Reply, INVALID, VALID};
+use crate::helpers::*;
 use contact_client::Clock;
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
@@ -166,7 +164,7 @@ async fn a_slow_numverify_times_out_after_3_seconds() {
 
 #[rocket::async_test]
 async fn connection_refused_follows_the_policy() {
-    let closed = format!("http://127.0.0.1:{}/api/validate", common::http::free_port());
+    let closed = format!("http://127.0.0.1:{}/api/validate", crate::helpers::http::free_port());
     let accept = app_for(&closed, &[]).await;
     assert_eq!(submit_phone(&accept.client, "+14158586273").await.0, Status::SeeOther);
     assert_eq!(rows(&accept).await[0].get::<String, _>("phone_verdict"), "unverified");
@@ -229,8 +227,8 @@ async fn local_failures_have_clear_messages() {
 /// loudly), a connection refused, a timeout.
 #[test]
 fn the_access_key_never_reaches_the_log() {
-    use common::http;
-    use common::server::Server;
+    use crate::helpers::http;
+    use crate::helpers::server::Server;
     let fake = FakeNumverify::start(|r| match r.query.get("number").map(String::as_str) {
         Some("14158586273") => Reply::Json(200, error(101, "invalid_access_key")),
         _ => Reply::Slow(Duration::from_secs(5)),

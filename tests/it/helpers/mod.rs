@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: an instance on a temporary data directory with
 //! fixed test keys, and the steps of a visitor's form submission.
-#![allow(dead_code)] // each test binary uses its own subset
 
 pub mod fake_numverify;
 pub mod http;

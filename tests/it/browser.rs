@@ -2,16 +2,14 @@
 //! against the real binary, with JavaScript on and off; axe-core checks accessibility and the
 //! screenshots in docs/screenshots are taken here.
 
-mod common;
-
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::server::Server;
-use common::tools::require;
-use common::*;
+use crate::helpers::server::Server;
+use crate::helpers::tools::require;
+use crate::helpers::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
@@ -28,7 +26,7 @@ impl Drop for Browser {
     /// chromedriver and every Chromium process it started share a process group: end them all,
     /// even when the test failed half-way.
     fn drop(&mut self) {
-        common::tools::kill_group(&mut self.driver);
+        crate::helpers::tools::kill_group(&mut self.driver);
     }
 }
 
@@ -36,7 +34,7 @@ impl Browser {
     async fn start(javascript: bool, width: u32) -> Option<Browser> {
         let chromium = require("chromium")?;
         let chromedriver = require("chromedriver")?;
-        let port = common::http::free_port();
+        let port = crate::helpers::http::free_port();
         let mut driver = Command::new(chromedriver)
             .process_group(0)
             .arg(format!("--port={port}"))
@@ -72,7 +70,7 @@ impl Browser {
                     rocket::tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 Err(e) => {
-                    common::tools::kill_group(&mut driver);
+                    crate::helpers::tools::kill_group(&mut driver);
                     panic!("no Chromium session: {e}");
                 }
             }

@@ -1,13 +1,11 @@
 //! The maintenance commands, run as the binary on a database filled through the real form:
 //! export, rotate-key (then the old key removed still reads everything), backup, hash-password.
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::server::BIN;
-use common::*;
+use crate::helpers::server::BIN;
+use crate::helpers::*;
 use rocket::http::Status;
 use rocket_db_pools::sqlx::{self, Row};
 
@@ -184,7 +182,7 @@ async fn a_wrong_fernet_key_stops_the_start_and_check() {
         .env("SECRET_KEY", SECRET_KEY)
         .env("FERNET_KEY", NEW_KEY)
         .env("TOTP_SECRET", TOTP_SECRET)
-        .env("PORT", common::http::free_port().to_string())
+        .env("PORT", crate::helpers::http::free_port().to_string())
         .output()
         .unwrap();
     assert!(!served.status.success(), "the server does not start");

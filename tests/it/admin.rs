@@ -1,11 +1,9 @@
 //! The admin: TOTP sign-in (once per code, ±1 step), optional password, lockout, server-side
 //! sessions with idle and absolute expiry, CSRF, and the dashboard's reading and triage.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::helpers::*;
 use contact_client::Clock;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
@@ -328,13 +326,13 @@ async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
     .await
     .unwrap();
     let before_0005 = [
-        (1, "0001_submissions.sql", include_str!("../migrations/0001_submissions.sql")),
-        (2, "0002_admin.sql", include_str!("../migrations/0002_admin.sql")),
-        (3, "0003_status_counts.sql", include_str!("../migrations/0003_status_counts.sql")),
+        (1, "0001_submissions.sql", include_str!("../../migrations/0001_submissions.sql")),
+        (2, "0002_admin.sql", include_str!("../../migrations/0002_admin.sql")),
+        (3, "0003_status_counts.sql", include_str!("../../migrations/0003_status_counts.sql")),
         (
             4,
             "0004_count_inserts_per_batch.sql",
-            include_str!("../migrations/0004_count_inserts_per_batch.sql"),
+            include_str!("../../migrations/0004_count_inserts_per_batch.sql"),
         ),
     ];
     for (version, name, sql) in before_0005 {

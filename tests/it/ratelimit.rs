@@ -1,9 +1,7 @@
 //! Rate limits per client address, in this process: the 6th submission in a minute gets 429
 //! with Retry-After; a forged X-Real-IP buys nothing unless the proxy header is configured.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use rocket::http::{Header, Status};
 use rocket::local::asynchronous::LocalResponse;
 

@@ -1,8 +1,6 @@
 //! Configuration: precedence TOML < .env < environment, seed names, one clear line per bad
 //! value that never echoes it, and the first-run secrets bootstrap.
 
-mod common;
-
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
@@ -12,9 +10,9 @@ use figment::Figment;
 
 fn keys_env() -> Vec<(String, String)> {
     vec![
-        ("SECRET_KEY".into(), common::SECRET_KEY.into()),
-        ("FERNET_KEY".into(), common::FERNET_KEY.into()),
-        ("TOTP_SECRET".into(), common::TOTP_SECRET.into()),
+        ("SECRET_KEY".into(), crate::helpers::SECRET_KEY.into()),
+        ("FERNET_KEY".into(), crate::helpers::FERNET_KEY.into()),
+        ("TOTP_SECRET".into(), crate::helpers::TOTP_SECRET.into()),
     ]
 }
 
@@ -223,10 +221,11 @@ fn explicit_keys_win_over_the_secrets_file() {
     bootstrap(bare_figment(dir.path(), &[]), Mode::Write).unwrap();
     let before = fs::read_to_string(dir.path().join("secrets.env")).unwrap();
     let (fig, report) =
-        bootstrap(bare_figment(dir.path(), &[("fernet_key", common::FERNET_KEY)]), Mode::Write).unwrap();
+        bootstrap(bare_figment(dir.path(), &[("fernet_key", crate::helpers::FERNET_KEY)]), Mode::Write)
+            .unwrap();
     assert!(report.generated.is_empty());
     let config = Config::from_figment(&fig).unwrap();
-    assert_eq!(config.fernet_keys.expose(), common::FERNET_KEY);
+    assert_eq!(config.fernet_keys.expose(), crate::helpers::FERNET_KEY);
     assert_eq!(fs::read_to_string(dir.path().join("secrets.env")).unwrap(), before, "the file is untouched");
 }
 
@@ -234,7 +233,10 @@ fn explicit_keys_win_over_the_secrets_file() {
 fn only_missing_secrets_are_generated() {
     let dir = tempfile::tempdir().unwrap();
     let (_, report) = bootstrap(
-        bare_figment(dir.path(), &[("secret_key", common::SECRET_KEY), ("totp_secret", common::TOTP_SECRET)]),
+        bare_figment(
+            dir.path(),
+            &[("secret_key", crate::helpers::SECRET_KEY), ("totp_secret", crate::helpers::TOTP_SECRET)],
+        ),
         Mode::Write,
     )
     .unwrap();
@@ -257,7 +259,12 @@ fn read_only_bootstrap_writes_nothing() {
 fn secrets_never_show_in_debug_output() {
     let config = load(&Sources::default(), env(&[("NUMVERIFY_API_KEY", "numverify-access-key")])).unwrap();
     let debug = format!("{config:?}");
-    for secret in [common::SECRET_KEY, common::FERNET_KEY, common::TOTP_SECRET, "numverify-access-key"] {
+    for secret in [
+        crate::helpers::SECRET_KEY,
+        crate::helpers::FERNET_KEY,
+        crate::helpers::TOTP_SECRET,
+        "numverify-access-key",
+    ] {
         assert!(!debug.contains(secret), "a secret shows in Debug output");
     }
 }
@@ -265,8 +272,8 @@ fn secrets_never_show_in_debug_output() {
 #[rocket::async_test]
 async fn the_embedded_fairing_refuses_bad_config_at_ignite() {
     let dir = tempfile::tempdir().unwrap();
-    let rocket =
-        rocket::custom(common::figment(&dir, &[("base_path", "no-slash")])).attach(contact_client::fairing());
+    let rocket = rocket::custom(crate::helpers::figment(&dir, &[("base_path", "no-slash")]))
+        .attach(contact_client::fairing());
     let err = rocket.ignite().await.expect_err("ignite fails");
     assert!(
         matches!(err.kind(), rocket::error::ErrorKind::FailedFairings(f) if f[0].name == "ContactClient")

@@ -1,9 +1,7 @@
 //! CAPTCHA challenges: issue, image and audio, verify without spending, three strikes, single
 //! use, expiry on an injected clock; and the honeypot.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use contact_client::Clock;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;

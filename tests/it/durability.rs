@@ -5,15 +5,13 @@
 //! Short here; `scripts/crash-test.sh` runs it longer against the release binary
 //! (CRASH_TEST_SECONDS, CRASH_TEST_BINARY).
 
-mod common;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::http;
-use common::server::Server;
-use common::*;
+use crate::helpers::http;
+use crate::helpers::server::Server;
+use crate::helpers::*;
 use rocket_db_pools::sqlx::{self, Row};
 
 /// One visitor's loop: GET the form, POST it (JSON answer), remember (id, email) of every 303.

@@ -2,10 +2,8 @@
 //! budget and one challenge store; Redis lost while running gives the documented behaviour;
 //! Redis unreachable at start stops the start.
 
-mod common;
-
-use common::tools::RedisServer;
-use common::*;
+use crate::helpers::tools::RedisServer;
+use crate::helpers::*;
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
@@ -112,10 +110,10 @@ async fn redis_lost_while_running() {
 
 #[rocket::async_test]
 async fn redis_unreachable_at_start_stops_the_start() {
-    if common::tools::require("redis-server").is_none() {
+    if crate::helpers::tools::require("redis-server").is_none() {
         return;
     }
-    let port = common::http::free_port();
+    let port = crate::helpers::http::free_port();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("redis://127.0.0.1:{port}/0");
     let rocket =
@@ -126,7 +124,7 @@ async fn redis_unreachable_at_start_stops_the_start() {
 
 #[rocket::async_test]
 async fn numverify_verdicts_are_shared_through_redis() {
-    use common::fake_numverify::{FakeNumverify, Reply, VALID};
+    use crate::helpers::fake_numverify::{FakeNumverify, Reply, VALID};
     let Some(redis) = RedisServer::start() else { return };
     let fake = FakeNumverify::start(|_| Reply::Json(200, VALID.into()));
     let url = fake.url();

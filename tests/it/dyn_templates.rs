@@ -1,8 +1,6 @@
 //! A host that uses rocket_dyn_templates with its own templates keeps working beside
 //! ContactClient, and can pull our templates into its own engine.
 
-mod common;
-
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 use rocket::{get, routes};
@@ -21,7 +19,7 @@ fn wrapped() -> Template {
 #[rocket::async_test]
 async fn host_templates_and_ours_live_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
-    let figment = common::figment(&dir, &[("base_path", "/contact")])
+    let figment = crate::helpers::figment(&dir, &[("base_path", "/contact")])
         .merge(("template_dir", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/host_templates")));
     let rocket = rocket::custom(figment)
         .mount("/", routes![page, wrapped])

@@ -1,12 +1,10 @@
 //! ContactClient mounted in a host Rocket app (examples/host_app.rs): the host's own routes and
 //! templates keep working, ours live under /contact, and two instances in one app stay apart.
 
-mod common;
-
-#[path = "../examples/host_app.rs"]
+#[path = "../../examples/host_app.rs"]
 mod host_app;
 
-use common::*;
+use crate::helpers::*;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
 
@@ -155,7 +153,7 @@ async fn a_host_can_ask_for_generated_secrets() {
     let client = Client::tracked(host_app::host(figment)).await.expect("starts without configured secrets");
     assert_eq!(client.get("/contact").dispatch().await.status(), Status::Ok);
     assert!(dir.path().join("secrets.env").is_file());
-    let plain = rocket::custom(common::figment(&dir, &[]).merge(("contact.secret_key", "")))
+    let plain = rocket::custom(crate::helpers::figment(&dir, &[]).merge(("contact.secret_key", "")))
         .attach(contact_client::fairing());
     assert!(
         plain.ignite().await.is_err_and(|e| matches!(e.kind(), rocket::error::ErrorKind::FailedFairings(_))),

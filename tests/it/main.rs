@@ -1,0 +1,22 @@
+//! The integration tests, one binary: a module per area, the shared fixtures in `helpers`.
+//! Real components (Redis, NGINX, Chromium, the binary itself) are started by the tests that
+//! need them; a missing tool prints `SKIPPED: <tool> not found` unless `CONTACT_TEST_STRICT=1`.
+
+mod helpers;
+
+mod admin;
+mod binary;
+mod browser;
+mod captcha;
+mod cli;
+mod config;
+mod deploy;
+mod durability;
+mod dyn_templates;
+mod embedded;
+mod fernet_vectors;
+mod form;
+mod phone;
+mod ratelimit;
+mod redis_shared;
+mod storage;
