@@ -4,7 +4,8 @@
 //! would be. Then the dashboard's exact email search, which scans the stored keys.
 
 use contact_client::crypto::BlindIndex;
-use contact_client::store::{Filter, PhoneVerdict, SealedSubmission, Store};
+use contact_client::domain::PhoneVerdict;
+use contact_client::store::{Filter, SealedSubmission, Store};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use rocket::futures::future::join_all;
 

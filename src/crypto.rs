@@ -1,9 +1,12 @@
 //! The vault: personal data leaves memory only as Fernet tokens, readable by Python's
 //! `cryptography.fernet` with the same key. Also the keys derived from `SECRET_KEY`.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use fernet::MultiFernet;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
 use crate::keys::{FernetKeys, SecretKey};
 
@@ -88,6 +91,24 @@ impl BlindIndex {
         let mut key = [0; 16];
         key.copy_from_slice(&keyed_hash(&self.0, normalised.as_bytes())[..16]);
         IndexKey(key)
+    }
+}
+
+/// The CSRF key: a form's token is the HMAC of its visitor's random cookie value.
+pub struct CsrfKey([u8; 32]);
+
+impl CsrfKey {
+    pub fn new(key: [u8; 32]) -> CsrfKey {
+        CsrfKey(key)
+    }
+
+    pub fn token_for(&self, visitor: &str) -> String {
+        URL_SAFE_NO_PAD.encode(keyed_hash(&self.0, visitor.as_bytes()))
+    }
+
+    /// In constant time.
+    pub fn accepts(&self, visitor: &str, token: &str) -> bool {
+        self.token_for(visitor).as_bytes().ct_eq(token.as_bytes()).into()
     }
 }
 

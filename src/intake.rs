@@ -9,10 +9,11 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::captcha::CaptchaError;
+use crate::domain::PhoneVerdict;
 use crate::domain::{ContactDetails, ContactInput, FieldErrors, ParseRules};
 use crate::phone::{Details, PhoneOutcome};
 use crate::state::ContactState;
-use crate::store::{PhoneVerdict, SealedSubmission, StoreError};
+use crate::store::{SealedSubmission, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {

@@ -10,8 +10,8 @@
 //! The fairing reads the `contact` section of the host's figment (`[default.contact]` in
 //! Rocket.toml) and mounts the form, CAPTCHA, health check and admin under `base_path`.
 
-pub mod admin;
 mod assets;
+mod back_office;
 mod captcha;
 pub mod clock;
 pub mod config;
@@ -32,6 +32,7 @@ mod redis_conn;
 mod render;
 mod routes;
 pub mod secret;
+pub mod sign_in;
 mod state;
 pub mod store;
 mod sync;
@@ -44,21 +45,7 @@ pub use captcha::{draw_png, draw_wav, Voice};
 pub use clock::Clock;
 pub use config::Config;
 pub use fairing::{fairing, ContactClient};
-
-/// Why an instance could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Config(#[from] config::ConfigError),
-    #[error(transparent)]
-    Store(#[from] store::StoreError),
-    #[error(transparent)]
-    Keys(#[from] crypto::VaultError),
-    #[error(transparent)]
-    Redis(#[from] redis_conn::RedisError),
-    #[error("NumVerify: no HTTP client ({0})")]
-    Numverify(String),
-}
+pub use state::StartError;
 
 /// For hosts that use rocket_dyn_templates (feature `dyn-templates`): our templates in their
 /// engine, to `{% include %}` or `{% extends %}` from their own pages.

@@ -311,7 +311,7 @@ fn hash_password() -> Result<(), Failure> {
     if password.is_empty() {
         return Err(Failure("no password on standard input".into(), 2));
     }
-    let hash = contact_client::admin::hash_password(password).map_err(|e| Failure(e.to_string(), 1))?;
+    let hash = contact_client::sign_in::hash_password(password).map_err(|e| Failure(e.to_string(), 1))?;
     println!("{hash}");
     Ok(())
 }

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::admin::export;
-use crate::admin::view::SubmissionView;
+use crate::back_office::export;
+use crate::back_office::view::SubmissionView;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{BlindIndex, Vault};

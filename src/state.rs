@@ -4,23 +4,37 @@
 use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, RwLock};
 
-use crate::admin::AdminAuth;
 use crate::captcha::Captchas;
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
-use crate::crypto::{derive_key, hex, BlindIndex, Vault};
-use crate::guards::csrf::CsrfKey;
+use crate::crypto::{derive_key, hex, BlindIndex, CsrfKey, Vault};
 use crate::phone::PhoneChecker;
 use crate::ratelimit::Limiter;
 use crate::redis_conn::Redis;
 use crate::render::stencil::Periodic;
 use crate::render::Renderer;
+use crate::sign_in::AdminAuth;
 use crate::store::Store;
+
+/// Why an instance could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Keys(#[from] crate::crypto::VaultError),
+    #[error(transparent)]
+    Redis(#[from] crate::redis_conn::RedisError),
+    #[error("NumVerify: no HTTP client ({0})")]
+    Numverify(String),
+}
 
 pub struct ContactState {
     pub config: Config,
     pub clock: Clock,
-    pub vault: Vault,
+    pub vault: Arc<Vault>,
     pub email_index: BlindIndex,
     pub admin: AdminAuth,
     pub store: Store,
@@ -40,8 +54,8 @@ pub struct ContactState {
 }
 
 impl ContactState {
-    pub async fn build(config: Config, clock: Clock) -> Result<ContactState, crate::StartError> {
-        let vault = Vault::new(&config.fernet_keys);
+    pub async fn build(config: Config, clock: Clock) -> Result<ContactState, StartError> {
+        let vault = Arc::new(Vault::new(&config.fernet_keys));
         let store = Store::open(&config.database).await?;
         vault.opens(&store.sealed_sample(crate::crypto::KEY_SAMPLE).await?)?;
         let redis = match &config.ratelimit.storage {
@@ -66,7 +80,7 @@ impl ContactState {
         let limiter = Limiter::new(&config.ratelimit, redis.as_ref());
         let phone_key = derive_key(&config.secret_key, "phone-cache");
         let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock.clone())
-            .map_err(|e| crate::StartError::Numverify(e.to_string()))?;
+            .map_err(|e| StartError::Numverify(e.to_string()))?;
         let email_index = BlindIndex::for_emails(&config.secret_key);
         let admin = AdminAuth::new(&config);
         Ok(ContactState {

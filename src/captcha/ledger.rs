@@ -19,8 +19,8 @@ use crate::redis_conn::Redis;
 use crate::sync::lock;
 use crate::ttl_map::TtlMap;
 
-/// A challenge's identity in the ledger: a keyed hash of its token.
-pub type TokenId = [u8; 16];
+/// A challenge's identity in the ledger: its token's random nonce.
+pub type TokenId = [u8; 12];
 
 /// The outcome of checking an answer at `/captcha/verify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub enum Check {
 }
 
 /// At most this many challenges are remembered in memory (a few MiB when full).
-pub(super) const MAX_IN_MEMORY: usize = 100_000;
+const MAX_IN_MEMORY: usize = 100_000;
 
 #[derive(Default)]
 pub struct Uses {

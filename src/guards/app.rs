@@ -17,11 +17,6 @@ impl App {
         .clone()
         .map(App)
     }
-
-    /// The instance itself, to move into work done off the request (the blocking pool).
-    pub fn shared(&self) -> Arc<ContactState> {
-        self.0.clone()
-    }
 }
 
 impl Deref for App {

@@ -7,26 +7,8 @@ use base64::Engine;
 use rand::RngCore;
 use rocket::http::{Cookie, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
-use subtle::ConstantTimeEq;
 
 use super::App;
-use crate::crypto::keyed_hash;
-
-pub struct CsrfKey([u8; 32]);
-
-impl CsrfKey {
-    pub fn new(key: [u8; 32]) -> CsrfKey {
-        CsrfKey(key)
-    }
-
-    fn token_for(&self, visitor: &str) -> String {
-        URL_SAFE_NO_PAD.encode(keyed_hash(&self.0, visitor.as_bytes()))
-    }
-
-    fn accepts(&self, visitor: &str, token: &str) -> bool {
-        self.token_for(visitor).as_bytes().ct_eq(token.as_bytes()).into()
-    }
-}
 
 /// The CSRF token for this visitor's forms; sets the visitor cookie when it is missing.
 pub struct CsrfToken(pub String);

@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod csrf;
 pub mod form_body;
 pub mod limited;
+pub mod session;
 pub mod wants;
 
 pub use app::App;

@@ -9,8 +9,8 @@ use crate::clock::Clock;
 use crate::config::{NumverifyConfig, OnError};
 use crate::crypto::keyed_hash;
 use crate::domain::Phone;
+use crate::domain::PhoneVerdict;
 use crate::redis_conn::Redis;
-use crate::store::PhoneVerdict;
 use cache::VerdictCache;
 use numverify::{Lookup, Numverify};
 

@@ -8,18 +8,18 @@ use rocket::response::content::RawHtml;
 use rocket::response::{self, Redirect, Responder, Response};
 use rocket::{get, post, routes, Route};
 
-use crate::admin::export;
-use crate::admin::listing::{self, PAGE_SIZE};
-use crate::admin::session::{self, AdminSession};
-use crate::admin::throttle::{self, SHARED_ACCOUNT};
-use crate::admin::view::{NoteView, SubmissionView};
+use crate::back_office::export;
+use crate::back_office::listing::{self, Shelf, PAGE_SIZE};
+use crate::back_office::view::{NoteView, SubmissionView};
 use crate::domain::{FieldErrors, Message, Status as TriageStatus};
 use crate::errors::WebError;
 use crate::guards::client_ip::ClientIp;
 use crate::guards::csrf::SecureCookies;
 use crate::guards::limited::{budget, SignInAttempt};
+use crate::guards::session::{self, AdminSession};
 use crate::guards::{App, CheckedForm, CsrfToken};
 use crate::ratelimit::LimitKind;
+use crate::sign_in::throttle::{self, SHARED_ACCOUNT};
 
 pub fn routes() -> Vec<Route> {
     budget(
@@ -109,7 +109,8 @@ async fn dashboard(
     let status = status.and_then(TriageStatus::parse);
     let page = page_number(page);
     let counts: BTreeMap<String, i64> = app.store.status_counts().await?.into_iter().collect();
-    let listing = listing::list(app.shared(), q, status, page, &counts).await?;
+    let shelf = Shelf { store: &app.store, vault: &app.vault, email_index: &app.email_index };
+    let listing = listing::list(shelf, q, status, page, &counts).await?;
     let all: i64 = counts.values().sum();
     let pages = page_count(listing.total, PAGE_SIZE);
     let statuses = TriageStatus::ALL.map(TriageStatus::as_str);

@@ -7,8 +7,8 @@ use rocket::{get, routes, Route};
 use serde_json::{json, Value};
 use subtle::ConstantTimeEq;
 
-use crate::admin::session::AdminSession;
 use crate::guards::limited::budget;
+use crate::guards::session::AdminSession;
 use crate::guards::App;
 use crate::ratelimit::LimitKind;
 

@@ -20,6 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
 use crate::crypto::IndexKey;
+use crate::domain::PhoneVerdict;
 use crate::files;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,24 +37,6 @@ pub enum StoreError {
     FileDamaged,
     #[error("database error while storing a submission: {0}")]
     Writer(String),
-}
-
-/// How a phone number was checked; stored beside the submission, not secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhoneVerdict {
-    Verified,
-    Unverified,
-    NotChecked,
-}
-
-impl PhoneVerdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PhoneVerdict::Verified => "verified",
-            PhoneVerdict::Unverified => "unverified",
-            PhoneVerdict::NotChecked => "not_checked",
-        }
-    }
 }
 
 /// A submission ready to be written: personal fields already encrypted.

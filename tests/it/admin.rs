@@ -113,7 +113,7 @@ async fn malformed_codes_are_refused_without_a_panic() {
 
 #[rocket::async_test]
 async fn with_a_password_both_are_needed_and_the_error_says_neither() {
-    let hash = contact_client::admin::hash_password("correct horse battery staple").unwrap();
+    let hash = contact_client::sign_in::hash_password("correct horse battery staple").unwrap();
     let app = app_with(&[("admin_password_hash", &hash)]).await;
     let html = app.client.get("/admin/login").dispatch().await.into_string().await.unwrap();
     assert!(html.contains("name=\"password\""));

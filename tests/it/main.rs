@@ -16,6 +16,7 @@ mod dyn_templates;
 mod embedded;
 mod fernet_vectors;
 mod form;
+mod layers;
 mod phone;
 mod ratelimit;
 mod redis_shared;

@@ -3,7 +3,8 @@
 
 use crate::helpers::*;
 use contact_client::crypto::{BlindIndex, Vault};
-use contact_client::store::{Filter, PhoneVerdict, SealedSubmission, Store};
+use contact_client::domain::PhoneVerdict;
+use contact_client::store::{Filter, SealedSubmission, Store};
 use rocket::http::Status;
 use rocket_db_pools::sqlx::{self, Row};
 

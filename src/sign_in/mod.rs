@@ -1,11 +1,7 @@
-//! The admin: who may sign in (a TOTP code, and a password when one is configured), their
-//! server-side sessions, and what they see (decrypted views, search, exports).
+//! Who may sign in to the admin: a TOTP code, and a password when one is configured; and how
+//! often one account may be tried. The session that follows is a guard (`guards::session`).
 
-pub mod export;
-pub mod listing;
-pub mod session;
 pub mod throttle;
-pub mod view;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;

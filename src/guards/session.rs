@@ -9,9 +9,9 @@ use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use sha2::{Digest, Sha256};
 
+use super::csrf::SecureCookies;
+use super::App;
 use crate::crypto::hex;
-use crate::guards::csrf::SecureCookies;
-use crate::guards::App;
 use crate::store::StoreError;
 
 pub const IDLE_SECS: i64 = 15 * 60;

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::view::SubmissionView;
+use crate::crypto::{BlindIndex, Vault};
 use crate::domain::{Email, Status};
-use crate::state::ContactState;
-use crate::store::{Filter, StoreError};
+use crate::store::{Filter, Store, StoreError};
 
 pub const PAGE_SIZE: u32 = 25;
 
@@ -18,8 +18,15 @@ pub struct Listing {
 }
 
 /// `counts` (per status) answers how many match when nothing but a status is filtered.
+/// What the listing reads with: the store, and the keys to open and to find.
+pub struct Shelf<'a> {
+    pub store: &'a Store,
+    pub vault: &'a Arc<Vault>,
+    pub email_index: &'a BlindIndex,
+}
+
 pub async fn list(
-    state: Arc<ContactState>,
+    shelf: Shelf<'_>,
     q: &str,
     status: Option<Status>,
     page: u32,
@@ -37,27 +44,26 @@ pub async fn list(
         let email_index = match q {
             "" => None,
             q => match Email::parse(q) {
-                Ok(email) => Some(state.email_index.of(&email.normalized())),
+                Ok(email) => Some(shelf.email_index.of(&email.normalized())),
                 // Something that is not an address matches no address.
                 Err(_) => return Ok(Listing { items: Vec::new(), total: 0 }),
             },
         };
         let (rows, total) =
-            state.store.list(&Filter { status, email_index }, PAGE_SIZE, offset, known_total).await?;
-        let items = rows.into_iter().map(|r| SubmissionView::open(r, &state.vault)).collect();
+            shelf.store.list(&Filter { status, email_index }, PAGE_SIZE, offset, known_total).await?;
+        let items = rows.into_iter().map(|r| SubmissionView::open(r, shelf.vault)).collect();
         return Ok(Listing { items, total });
     }
-    let candidates = state.store.search_candidates(status).await?;
+    let candidates = shelf.store.search_candidates(status).await?;
     let needle = q.to_lowercase();
     let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-    let searcher = state.clone();
+    let vault = shelf.vault.clone();
     let matches: Vec<i64> = rocket::tokio::task::spawn_blocking(move || {
         candidates
             .into_iter()
             .filter(|(_, name, phone)| {
-                let name_hit = searcher.vault.decrypt(name).is_ok_and(|n| n.to_lowercase().contains(&needle));
-                name_hit
-                    || (digits.len() >= 3 && searcher.vault.decrypt(phone).is_ok_and(|p| p.contains(&digits)))
+                let name_hit = vault.decrypt(name).is_ok_and(|n| n.to_lowercase().contains(&needle));
+                name_hit || (digits.len() >= 3 && vault.decrypt(phone).is_ok_and(|p| p.contains(&digits)))
             })
             .map(|(id, _, _)| id)
             .collect()
@@ -65,7 +71,7 @@ pub async fn list(
     .await
     .unwrap_or_default();
     let page_ids: Vec<i64> = matches.iter().skip(offset as usize).take(PAGE_SIZE as usize).copied().collect();
-    let rows = state.store.by_ids(&page_ids).await?;
-    let items = rows.into_iter().map(|r| SubmissionView::open(r, &state.vault)).collect();
+    let rows = shelf.store.by_ids(&page_ids).await?;
+    let items = rows.into_iter().map(|r| SubmissionView::open(r, shelf.vault)).collect();
     Ok(Listing { items, total: matches.len() as i64 })
 }
