@@ -47,7 +47,7 @@ enum Command {
     /// Write every submission, decrypted, as CSV or JSON
     Export {
         #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
+        format: ExportFormat,
         /// Write to FILE (created 0600) instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -76,12 +76,6 @@ enum Command {
 enum AdminCommand {
     /// Clear the failed sign-ins that throttle an account (after an attack, or a forgotten code)
     Unlock,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Csv,
-    Json,
 }
 
 /// A failure of the command line: its message is one line, already free of secrets.
@@ -259,11 +253,7 @@ fn with_maintenance<T>(
     })
 }
 
-fn export(sources: &Sources, format: Format, output: Option<&Path>) -> Result<(), Failure> {
-    let format = match format {
-        Format::Csv => ExportFormat::Csv,
-        Format::Json => ExportFormat::Json,
-    };
+fn export(sources: &Sources, format: ExportFormat, output: Option<&Path>) -> Result<(), Failure> {
     let text = with_maintenance(sources, async |m| m.export(format).await)?;
     match output {
         None => print!("{text}"),

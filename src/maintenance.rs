@@ -22,6 +22,7 @@ pub enum MaintenanceError {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "appliance", derive(clap::ValueEnum))]
 pub enum ExportFormat {
     Csv,
     Json,
@@ -61,7 +62,7 @@ impl Maintenance {
     /// index under the current SECRET_KEY), all in one transaction. Running it twice is harmless.
     /// Returns how many values were rewritten.
     pub async fn rotate_key(&self) -> Result<u64, MaintenanceError> {
-        let reseal = |_, token: &str| self.vault.decrypt(token).map(|plain| self.vault.encrypt(&plain));
+        let reseal = |token: &str| self.vault.decrypt(token).map(|plain| self.vault.encrypt(&plain));
         let index = |token: &str| {
             self.vault.decrypt(token).map(|email| {
                 let normalised =

@@ -24,7 +24,10 @@ pub const ENV_NAMES: &[(&str, &str)] = &[
     ("NUMVERIFY_URL", "numverify.url"),
     ("NUMVERIFY_ON_ERROR", "numverify.on_error"),
     ("DB_NAME", "database"),
+    // The seed's name, kept; REDIS_URL (later, so it wins) says what it holds: limits, CAPTCHA
+    // uses and phone verdicts.
     ("RATELIMIT_STORAGE_URL", "ratelimit.storage_url"),
+    ("REDIS_URL", "ratelimit.storage_url"),
     ("RATELIMIT_ENABLED", "ratelimit.enabled"),
     ("RATELIMIT_SUBMIT", "ratelimit.submit"),
     ("RATELIMIT_CAPTCHA", "ratelimit.captcha"),
@@ -43,9 +46,11 @@ pub const ENV_NAMES: &[(&str, &str)] = &[
     ("METRICS_TOKEN", "metrics_token"),
 ];
 
-/// The environment name of a dotted key, for messages that a `.env` user recognises.
-pub fn env_name(key: &str) -> Option<&'static str> {
-    ENV_NAMES.iter().rev().find(|(_, k)| *k == key).map(|(name, _)| *name)
+/// The environment names of a dotted key, as one label a `.env` user recognises
+/// (`REDIS_URL / RATELIMIT_STORAGE_URL`), the one that wins first.
+pub fn env_name(key: &str) -> Option<String> {
+    let names: Vec<&str> = ENV_NAMES.iter().rev().filter(|(_, k)| *k == key).map(|(name, _)| *name).collect();
+    (!names.is_empty()).then(|| names.join(" / "))
 }
 
 /// A figment layer holding, under `contact`, the variables named as in [`ENV_NAMES`].

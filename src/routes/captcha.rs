@@ -6,7 +6,6 @@ use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route};
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::captcha::{Check, LIFETIME};
@@ -39,12 +38,6 @@ async fn new_challenge(app: App) -> Result<Json<Value>, WebError> {
     })))
 }
 
-#[derive(Deserialize)]
-struct VerifyRequest {
-    token: String,
-    answer: String,
-}
-
 /// Checks an answer for the page's script without using the token up. Not CSRF-protected: it
 /// changes nothing but the challenge's own count of wrong answers.
 #[post("/captcha/verify", data = "<body>")]
@@ -53,18 +46,27 @@ async fn verify(app: App, body: Data<'_>) -> Result<(Status, Json<Value>), WebEr
         Ok(raw) => raw,
         Err(status) => return Ok((status, Json(json!({ "ok": false, "error": "unreadable body" })))),
     };
-    let parsed: Option<VerifyRequest> = serde_json::from_slice(&raw).ok().or_else(|| {
-        let fields: Vec<(String, String)> = form_urlencoded::parse(&raw).into_owned().collect();
-        let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        Some(VerifyRequest { token: get("token")?, answer: get("answer")? })
-    });
-    let Some(request) = parsed else {
-        return Ok((
-            Status::BadRequest,
-            Json(json!({ "ok": false, "error": "expected {\"token\", \"answer\"}" })),
-        ));
+    // A JSON body must be an object of two strings (serde would also take a two-element array);
+    // anything that is not JSON is read as a form.
+    let request = match serde_json::from_slice::<Value>(&raw) {
+        Ok(Value::Object(object)) => {
+            let get = |k: &str| object.get(k).and_then(Value::as_str).map(str::to_owned);
+            get("token").zip(get("answer")).ok_or(Status::UnprocessableEntity)
+        }
+        Ok(_) => Err(Status::UnprocessableEntity),
+        Err(_) => {
+            let fields: Vec<(String, String)> = form_urlencoded::parse(&raw).into_owned().collect();
+            let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            get("token").zip(get("answer")).ok_or(Status::BadRequest)
+        }
     };
-    let check = app.captchas.verify(&request.token, &request.answer).await?;
+    let (token, answer) = match request {
+        Ok(pair) => pair,
+        Err(status) => {
+            return Ok((status, Json(json!({ "ok": false, "error": "expected {\"token\", \"answer\"}" }))))
+        }
+    };
+    let check = app.captchas.verify(&token, &answer).await?;
     Ok((Status::Ok, Json(json!({ "valid": check == Check::Right }))))
 }
 

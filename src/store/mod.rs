@@ -8,7 +8,7 @@ mod migrations;
 mod submissions;
 
 pub use admin::{AuditRow, Throttle};
-pub use submissions::{Filter, NoteRow, SubmissionRow, TokenColumn};
+pub use submissions::{Filter, NoteRow, SubmissionRow};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -58,16 +58,6 @@ pub struct Filter {
     pub email_index: Option<IndexKey>,
 }
 
-/// Every sealed column, for re-encryption.
-#[derive(Debug, Clone, Copy)]
-pub enum TokenColumn {
-    Name,
-    Email,
-    Phone,
-    Message,
-    NoteBody,
-}
-
 /// What a list shows of each submission.
 macro_rules! summary_columns {
     () => {
@@ -242,7 +232,7 @@ impl Store {
     /// one transaction: all or nothing. Returns how many values were rewritten.
     pub async fn reseal_all<E>(
         &self,
-        reseal: impl Fn(TokenColumn, &str) -> Result<String, E>,
+        reseal: impl Fn(&str) -> Result<String, E>,
         index: impl Fn(&str) -> Result<IndexKey, E>,
     ) -> Result<Result<u64, E>, StoreError> {
         let mut tx = self.writer.begin().await?;
@@ -254,11 +244,11 @@ impl Store {
             let id: i64 = row.get(0);
             let sealed = (|| {
                 Ok((
-                    reseal(TokenColumn::Name, row.get(1))?,
-                    reseal(TokenColumn::Email, row.get(2))?,
+                    reseal(row.get(1))?,
+                    reseal(row.get(2))?,
                     index(row.get(2))?,
-                    reseal(TokenColumn::Phone, row.get(3))?,
-                    reseal(TokenColumn::Message, row.get(4))?,
+                    reseal(row.get(3))?,
+                    reseal(row.get(4))?,
                 ))
             })();
             let (name, email, email_index, phone, message) = match sealed {
@@ -282,7 +272,7 @@ impl Store {
         }
         let notes = sqlx::query("SELECT id, body FROM notes").fetch_all(&mut *tx).await?;
         for note in &notes {
-            let body = match reseal(TokenColumn::NoteBody, note.get(1)) {
+            let body = match reseal(note.get(1)) {
                 Ok(body) => body,
                 Err(e) => return Ok(Err(e)),
             };

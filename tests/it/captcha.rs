@@ -196,9 +196,22 @@ async fn the_honeypot_is_checked_like_any_submission() {
 #[rocket::async_test]
 async fn verify_refuses_malformed_bodies_with_json() {
     let app = app().await;
-    let res =
-        app.client.post("/captcha/verify").header(ContentType::JSON).body("{\"token\":1}").dispatch().await;
-    assert_eq!(res.status(), Status::BadRequest);
+    for not_two_strings in
+        ["{\"token\":1}", "[\"token\",\"answer\"]", "\"token\"", "null", "{\"token\":\"t\"}"]
+    {
+        let res = app
+            .client
+            .post("/captcha/verify")
+            .header(ContentType::JSON)
+            .body(not_two_strings)
+            .dispatch()
+            .await;
+        assert_eq!(res.status(), Status::UnprocessableEntity, "{not_two_strings}");
+        let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+        assert_eq!(body["ok"], false);
+    }
+    let res = app.client.post("/captcha/verify").header(ContentType::JSON).body("{oops").dispatch().await;
+    assert_eq!(res.status(), Status::BadRequest, "not JSON, and not a form with a token either");
     let res = app
         .client
         .post("/captcha/verify")

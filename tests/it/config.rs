@@ -279,3 +279,31 @@ async fn the_embedded_fairing_refuses_bad_config_at_ignite() {
         matches!(err.kind(), rocket::error::ErrorKind::FailedFairings(f) if f[0].name == "ContactClient")
     );
 }
+
+#[test]
+fn redis_url_is_the_clear_name_and_the_seed_name_still_works() {
+    let url = "redis://127.0.0.1:6390/2";
+    for name in ["REDIS_URL", "RATELIMIT_STORAGE_URL"] {
+        let config = load(&Sources::default(), env(&[(name, url)])).unwrap();
+        assert_eq!(
+            config.ratelimit.storage,
+            LimitStorage::Redis(contact_client::secret::Secret::new(url)),
+            "{name}"
+        );
+    }
+    let both = load(&Sources::default(), env(&[("RATELIMIT_STORAGE_URL", "memory://"), ("REDIS_URL", url)]))
+        .unwrap();
+    assert!(matches!(both.ratelimit.storage, LimitStorage::Redis(_)), "REDIS_URL wins");
+    let err = load(&Sources::default(), env(&[("REDIS_URL", "rediss://x")])).unwrap_err().to_string();
+    assert!(err.contains("REDIS_URL") && !err.contains("rediss://x"), "{err}");
+}
+
+#[test]
+fn metrics_token_must_be_long_enough() {
+    let err = load(&Sources::default(), env(&[("METRICS_TOKEN", "short")])).unwrap_err().to_string();
+    assert!(err.contains("METRICS_TOKEN") && !err.contains("short"), "{err}");
+    assert!(load(&Sources::default(), env(&[("METRICS_TOKEN", "a-long-enough-token")]))
+        .unwrap()
+        .metrics_token
+        .is_some());
+}
