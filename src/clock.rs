@@ -25,6 +25,12 @@ impl Clock {
         real + self.ahead_ms.load(Ordering::Relaxed)
     }
 
+    /// Now, as a UTC date and time.
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.now_ms()) * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
     /// Now, to the second, as RFC 3339 in UTC (`2026-11-25T15:07:00Z`): how the audit log and
     /// notes record when.
     pub fn now_rfc3339(&self) -> String {

@@ -80,7 +80,10 @@ impl<'r> Responder<'r, 'static> for WebError {
                 error_response(req, Status::TooManyRequests)
             }
             WebError::Unavailable(detail) => {
-                crate::logging::warn_throttled("unavailable", &detail);
+                match App::of(req) {
+                    Some(app) => app.log.warn("unavailable", &detail),
+                    None => log::warn!("unavailable: {detail}"),
+                }
                 error_response(req, Status::ServiceUnavailable)
             }
             WebError::Internal(detail) => {

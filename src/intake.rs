@@ -41,7 +41,7 @@ pub async fn accept(
     captcha: CaptchaAnswer<'_>,
     trapped: bool,
 ) -> Result<i64, IntakeError> {
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let rules = ParseRules { now, phone_default_region: state.config.phone_default_region.as_deref() };
     let parsed = input.parse(&rules);
     let solved = state.captchas.spend(captcha.token, captcha.answer).await?;

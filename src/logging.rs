@@ -1,5 +1,5 @@
-//! Log lines that a failure could repeat thousands of times a second are written at most once
-//! every ten seconds per source.
+//! What reaches the log, and how often: the appliance's logger, and a throttle for the lines a
+//! failure could repeat thousands of times a second.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -7,18 +7,22 @@ use std::time::{Duration, Instant};
 
 use crate::sync::lock;
 
-static LAST: Mutex<Option<HashMap<&'static str, Instant>>> = Mutex::new(None);
+/// Writes each source's warning at most once every ten seconds. One per instance, shared by
+/// its parts (the limiter, the phone checker, the error pages).
+#[derive(Default)]
+pub struct LogThrottle(Mutex<HashMap<&'static str, Instant>>);
 
-/// Logs `source: error` as a warning unless the same source logged within ten seconds.
-pub fn warn_throttled(source: &'static str, error: &dyn std::fmt::Display) {
-    let mut last = lock(&LAST);
-    let map = last.get_or_insert_with(HashMap::new);
-    let now = Instant::now();
-    if map.get(source).is_some_and(|t| now.duration_since(*t) < Duration::from_secs(10)) {
-        return;
+impl LogThrottle {
+    /// Logs `source: error` as a warning unless the same source logged within ten seconds.
+    pub fn warn(&self, source: &'static str, error: &dyn std::fmt::Display) {
+        let mut last = lock(&self.0);
+        let now = Instant::now();
+        if last.get(source).is_some_and(|t| now.duration_since(*t) < Duration::from_secs(10)) {
+            return;
+        }
+        last.insert(source, now);
+        log::warn!("{source}: {error}");
     }
-    map.insert(source, now);
-    log::warn!("{source}: {error}");
 }
 
 /// The appliance's logger: our own lines from `info` up, and of every other crate's (Rocket,

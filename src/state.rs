@@ -8,6 +8,7 @@ use crate::captcha::Captchas;
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
 use crate::crypto::{derive_key, hex, BlindIndex, CsrfKey, Vault};
+use crate::logging::LogThrottle;
 use crate::phone::PhoneChecker;
 use crate::ratelimit::Limiter;
 use crate::redis_conn::Redis;
@@ -46,6 +47,8 @@ pub struct ContactState {
     pub captchas: Captchas,
     pub limiter: Limiter,
     pub phone: PhoneChecker,
+    /// Warnings a failure could repeat, written at most every ten seconds each.
+    pub log: Arc<LogThrottle>,
     /// Submissions that filled the honeypot: answered like a success, never stored.
     pub honeypot_hits: AtomicU64,
     /// The last id a honeypot hit was given, so the next one gets a later id, as stored
@@ -77,9 +80,10 @@ impl ContactState {
         );
         let test_answer = config.captcha_test_answer.as_ref().map(|a| a.expose().to_string());
         let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock.clone());
-        let limiter = Limiter::new(&config.ratelimit, redis.as_ref());
+        let log = Arc::new(LogThrottle::default());
+        let limiter = Limiter::new(&config.ratelimit, redis.as_ref(), log.clone());
         let phone_key = derive_key(&config.secret_key, "phone-cache");
-        let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock.clone())
+        let phone = PhoneChecker::new(&config.numverify, phone_key, redis, clock.clone(), log.clone())
             .map_err(|e| StartError::Numverify(e.to_string()))?;
         let email_index = BlindIndex::for_emails(&config.secret_key);
         let admin = AdminAuth::new(&config);
@@ -97,6 +101,7 @@ impl ContactState {
             captchas,
             limiter,
             phone,
+            log,
             honeypot_hits: AtomicU64::new(0),
             last_decoy_id: AtomicI64::new(0),
         })

@@ -2,13 +2,14 @@
 //! (bounded), or in Redis when the instance uses Redis. Keyed by a keyed hash of the number,
 //! never the number itself.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use redis::AsyncCommands;
 
 use super::numverify::Lookup;
 use crate::crypto::hex;
+use crate::logging::LogThrottle;
 use crate::redis_conn::Redis;
 use crate::sync::lock;
 use crate::ttl_map::TtlMap;
@@ -18,14 +19,14 @@ const MAX_IN_MEMORY: usize = 10_000;
 
 pub enum VerdictCache {
     Memory(Mutex<TtlMap<[u8; 32], Lookup>>),
-    Redis(Redis),
+    Redis(Redis, Arc<LogThrottle>),
 }
 
 impl VerdictCache {
-    pub fn new(redis: Option<Redis>) -> VerdictCache {
+    pub fn new(redis: Option<Redis>, log: Arc<LogThrottle>) -> VerdictCache {
         match redis {
             None => VerdictCache::Memory(Mutex::new(TtlMap::new(MAX_IN_MEMORY))),
-            Some(redis) => VerdictCache::Redis(redis),
+            Some(redis) => VerdictCache::Redis(redis, log),
         }
     }
 
@@ -33,12 +34,12 @@ impl VerdictCache {
     pub async fn get(&self, key: &[u8; 32], now_ms: u64) -> Option<Lookup> {
         match self {
             VerdictCache::Memory(map) => lock(map).get(key, now_ms).cloned(),
-            VerdictCache::Redis(redis) => {
+            VerdictCache::Redis(redis, log) => {
                 let found: Result<Option<String>, _> = redis.conn().get(redis_key(redis, key)).await;
                 match found {
                     Ok(json) => json.and_then(|j| serde_json::from_str(&j).ok()),
                     Err(e) => {
-                        crate::logging::warn_throttled("phone verdict cache", &e);
+                        log.warn("phone verdict cache", &e);
                         None
                     }
                 }
@@ -51,12 +52,12 @@ impl VerdictCache {
             VerdictCache::Memory(map) => {
                 lock(map).insert(*key, lookup.clone(), now_ms + KEEP.as_millis() as u64, now_ms);
             }
-            VerdictCache::Redis(redis) => {
+            VerdictCache::Redis(redis, log) => {
                 let json = serde_json::to_string(lookup).unwrap_or_default();
                 let stored: Result<(), _> =
                     redis.conn().set_ex(redis_key(redis, key), json, KEEP.as_secs()).await;
                 if let Err(e) = stored {
-                    crate::logging::warn_throttled("phone verdict cache", &e);
+                    log.warn("phone verdict cache", &e);
                 }
             }
         }

@@ -5,11 +5,14 @@
 mod cache;
 mod numverify;
 
+use std::sync::Arc;
+
 use crate::clock::Clock;
 use crate::config::{NumverifyConfig, OnError};
 use crate::crypto::keyed_hash;
 use crate::domain::Phone;
 use crate::domain::PhoneVerdict;
+use crate::logging::LogThrottle;
 use crate::redis_conn::Redis;
 use cache::VerdictCache;
 use numverify::{Lookup, Numverify};
@@ -33,6 +36,7 @@ pub struct PhoneChecker {
     cache_key: [u8; 32],
     on_error: OnError,
     clock: Clock,
+    log: Arc<LogThrottle>,
 }
 
 impl PhoneChecker {
@@ -41,13 +45,15 @@ impl PhoneChecker {
         cache_key: [u8; 32],
         redis: Option<Redis>,
         clock: Clock,
+        log: Arc<LogThrottle>,
     ) -> Result<PhoneChecker, reqwest::Error> {
         Ok(PhoneChecker {
             numverify: config.api_key.clone().map(|key| Numverify::new(&config.url, key)).transpose()?,
-            cache: VerdictCache::new(redis),
+            cache: VerdictCache::new(redis, log.clone()),
             cache_key,
             on_error: config.on_error,
             clock,
+            log,
         })
     }
 
@@ -72,7 +78,7 @@ impl PhoneChecker {
             }
             (Ok(Lookup::Invalid), _) => PhoneOutcome::DoesNotExist,
             (Err(e), policy) => {
-                crate::logging::warn_throttled("phone check", &e);
+                self.log.warn("phone check", &e);
                 match policy {
                     OnError::Accept => PhoneOutcome::Accepted {
                         verdict: PhoneVerdict::Unverified,

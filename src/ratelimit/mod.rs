@@ -9,9 +9,11 @@ mod memory;
 mod redis_gcra;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{Rate, RateLimitConfig};
+use crate::logging::LogThrottle;
 use crate::redis_conn::Redis;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +62,7 @@ enum Backend {
 
 pub struct Limiter {
     backend: Backend,
+    log: Arc<LogThrottle>,
 }
 
 fn rate(config: &RateLimitConfig, kind: LimitKind) -> Rate {
@@ -73,14 +76,14 @@ fn rate(config: &RateLimitConfig, kind: LimitKind) -> Rate {
 }
 
 impl Limiter {
-    pub fn new(config: &RateLimitConfig, redis: Option<&Redis>) -> Limiter {
+    pub fn new(config: &RateLimitConfig, redis: Option<&Redis>, log: Arc<LogThrottle>) -> Limiter {
         let rates = LimitKind::ALL.map(|kind| (kind, rate(config, kind)));
         let backend = match (config.enabled, redis) {
             (false, _) => Backend::Off,
             (true, None) => Backend::Memory(memory::MemoryLimits::new(&rates)),
             (true, Some(redis)) => Backend::Redis(redis_gcra::RedisLimits::new(redis.clone(), &rates)),
         };
-        Limiter { backend }
+        Limiter { backend, log }
     }
 
     /// Counts one request of `kind` from `client` (an address, or an IPv6 /64 as
@@ -92,7 +95,7 @@ impl Limiter {
             Backend::Redis(limits) => match limits.check(kind, client).await {
                 Ok(verdict) => verdict,
                 Err(e) => {
-                    crate::logging::warn_throttled("rate limit store", &e);
+                    self.log.warn("rate limit store", &e);
                     if kind.fails_closed() {
                         Verdict::Unavailable
                     } else {

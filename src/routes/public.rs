@@ -29,7 +29,7 @@ const HONEYPOT: &str = "website";
 #[get("/")]
 async fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
     let captcha_token = app.captchas.issue();
-    let now = OffsetDateTime::now_utc();
+    let now = app.clock.now();
     let blank = app.blank_form.get(now.unix_timestamp().div_euclid(60), || {
         let page = render_form(&app, &Fields::default(), &FieldErrors::new(), &slot(0), &slot(1), now)?;
         Ok::<_, WebError>(Stencil::cut(&page))
@@ -78,7 +78,7 @@ async fn form_page(
     errors: &FieldErrors,
 ) -> Result<String, WebError> {
     let captcha_token = app.captchas.issue();
-    render_form(app, fields, errors, &csrf.0, &captcha_token, OffsetDateTime::now_utc())
+    render_form(app, fields, errors, &csrf.0, &captcha_token, app.clock.now())
 }
 
 /// The form page itself; the blank one is rendered with slot markers for the two tokens.

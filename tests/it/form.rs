@@ -380,3 +380,20 @@ async fn healthz_details_for_a_signed_in_admin() {
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["captcha"], "test");
 }
+
+#[rocket::async_test]
+async fn the_preferred_time_is_judged_by_the_instances_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = contact_client::Clock::system();
+    let rocket =
+        rocket::custom(figment(&dir, &[])).attach(contact_client::fairing().with_clock(clock.clone()));
+    let client = rocket::local::asynchronous::Client::tracked(rocket).await.unwrap();
+    clock.advance(std::time::Duration::from_secs(2 * 86_400));
+    let res = submit(&client, &with(valid_fields(), "preferred_time", &in_days(1)), true).await;
+    assert_eq!(res.status(), Status::UnprocessableEntity, "tomorrow is the past on this clock");
+    let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+    assert!(body["errors"]["preferred_time"].is_string(), "{body}");
+    let page = client.get("/").dispatch().await.into_string().await.unwrap();
+    let min = format!("min=\"{}", &in_days(2)[..10]);
+    assert!(page.contains(&min), "the picker starts at the clock's today: {min}");
+}
