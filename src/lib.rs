@@ -27,6 +27,8 @@ pub mod keys;
 pub mod logging;
 pub mod maintenance;
 mod phone;
+#[cfg(test)]
+mod properties;
 mod ratelimit;
 mod redis_conn;
 mod render;

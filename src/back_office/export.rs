@@ -7,7 +7,7 @@ pub const CSV_HEADER: &str = "id,created_at,name,email,phone,preferred_time,mess
 
 /// Characters a spreadsheet skips or hides before a cell's first visible one: zero-width and
 /// bidi marks, the byte-order mark, the soft hyphen (Unicode's format characters) and spaces.
-fn invisible(c: char) -> bool {
+pub(crate) fn invisible(c: char) -> bool {
     c == ' '
         || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{FEFF}')
         || ('\u{200B}'..='\u{200F}').contains(&c)
@@ -15,12 +15,12 @@ fn invisible(c: char) -> bool {
         || ('\u{2060}'..='\u{206F}').contains(&c)
 }
 
-/// A cell whose first visible character is `=`, `+`, `-` or `@`, or that starts with a tab or a
-/// carriage return, is prefixed with `'` so a spreadsheet shows it as text, unless it is a
+/// A cell whose first visible character is `=`, `+`, `-`, `@`, a tab or a carriage return is
+/// prefixed with `'` so a spreadsheet shows it as text, unless it is a
 /// plain number (an E.164 phone is safe as is).
-fn neutralise(cell: &str) -> String {
+pub(crate) fn neutralise(cell: &str) -> String {
     let visible = cell.trim_start_matches(invisible);
-    let risky = cell.starts_with(['\t', '\r']) || visible.starts_with(['=', '+', '-', '@']);
+    let risky = visible.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let plain_number = {
         let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
@@ -79,7 +79,8 @@ mod tests {
         assert_eq!(neutralise("+14158586273"), "+14158586273");
         assert_eq!(neutralise("Ada"), "Ada");
         assert_eq!(field("a,\"b\"\nc"), "\"a,\"\"b\"\"\nc\"");
-        for hidden in ["\u{200B}=cmd()", "\u{FEFF}+SUM(A1)", " \u{202E}@x", "\u{2060}-2+3"] {
+        // "\u{FEFF}\r": found by the property test, a carriage return behind a byte-order mark.
+        for hidden in ["\u{200B}=cmd()", "\u{FEFF}+SUM(A1)", " \u{202E}@x", "\u{2060}-2+3", "\u{FEFF}\r"] {
             assert!(neutralise(hidden).starts_with('\''), "{hidden:?} is neutralised");
         }
     }

@@ -65,7 +65,7 @@ pub struct Captchas {
 }
 
 /// A token opened: its answer, and where and until when the ledger keeps its uses.
-struct Opened {
+pub(crate) struct Opened {
     answer: String,
     id: TokenId,
     keep_until_ms: u64,
@@ -123,7 +123,7 @@ impl Captchas {
     }
 
     /// The token's answer while it lives.
-    fn open(&self, token: &str) -> Option<Opened> {
+    pub(crate) fn open(&self, token: &str) -> Option<Opened> {
         if !plausible_token(token) {
             return None;
         }

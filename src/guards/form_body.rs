@@ -55,7 +55,7 @@ impl Fields {
         self.get(name).unwrap_or_default()
     }
 
-    fn parse(body: &[u8], json: bool) -> Result<Fields, BodyError> {
+    pub(crate) fn parse(body: &[u8], json: bool) -> Result<Fields, BodyError> {
         if !json {
             return Ok(Fields(
                 form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
