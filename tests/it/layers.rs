@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const LAYERS: &[(&str, &[&str])] = &[
+    // Test-only modules inside the library may reach every layer.
+    ("tests", &["properties"]),
     ("web", &["lib", "fairing", "routes", "guards", "errors", "headers"]),
     (
         "application",
