@@ -4,6 +4,7 @@
 
 mod rate;
 pub mod secrets;
+pub mod settings;
 pub mod sources;
 
 use std::net::IpAddr;
@@ -153,6 +154,7 @@ struct Section<'a>(&'a Figment);
 
 impl Section<'_> {
     fn text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        debug_assert!(settings::setting_of(key).is_some(), "{key} is missing from the settings table");
         let value = match self.0.find_value(key) {
             Ok(value) => value,
             Err(_) => return Ok(None),
@@ -182,12 +184,13 @@ impl Section<'_> {
         Ok(self.text(key)?.map(Secret::new))
     }
 
+    /// The key's value, or its default from the settings table, parsed.
     fn parsed<T>(
         &self,
         key: &str,
-        default: &str,
         parse: impl Fn(&str) -> Result<T, &'static str>,
     ) -> Result<T, ConfigError> {
+        let default = settings::setting_of(key).map_or("", |s| s.default);
         let raw = self.text(key)?.unwrap_or_else(|| default.to_string());
         parse(&raw).map_err(|problem| ConfigError::invalid(key, problem))
     }
@@ -223,7 +226,7 @@ impl Config {
 
         let numverify = NumverifyConfig {
             api_key: s.secret("numverify.api_key")?,
-            url: s.parsed("numverify.url", "http://apilayer.net/api/validate", |u| {
+            url: s.parsed("numverify.url", |u| {
                 let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"));
                 match rest {
                     Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
@@ -232,21 +235,21 @@ impl Config {
                     _ => Err("must be an http:// or https:// URL"),
                 }
             })?,
-            on_error: s.parsed("numverify.on_error", "accept", |v| match v {
+            on_error: s.parsed("numverify.on_error", |v| match v {
                 "accept" => Ok(OnError::Accept),
                 "reject" => Ok(OnError::Reject),
                 _ => Err("must be accept or reject"),
             })?,
         };
 
-        let data_dir = PathBuf::from(s.text("data_dir")?.unwrap_or_else(|| "./data".into()));
+        let data_dir = s.parsed("data_dir", |d| Ok(PathBuf::from(d)))?;
         let database = match s.text("database")? {
             None => data_dir.join("contact.db"),
             Some(raw) => sqlite_path(&raw).map_err(|p| ConfigError::invalid("database", p))?,
         };
 
         let ratelimit = RateLimitConfig {
-            enabled: s.parsed("ratelimit.enabled", "true", parse_bool)?,
+            enabled: s.parsed("ratelimit.enabled", parse_bool)?,
             storage: match s.text("ratelimit.storage_url")?.as_deref() {
                 None | Some("memory://") | Some("memory") => LimitStorage::Memory,
                 Some(url) if url.starts_with("redis://") => LimitStorage::Redis(Secret::new(url)),
@@ -257,27 +260,27 @@ impl Config {
                     ))
                 }
             },
-            submit: s.parsed("ratelimit.submit", "5/minute", str::parse)?,
-            captcha: s.parsed("ratelimit.captcha", "10/minute", str::parse)?,
-            verify: s.parsed("ratelimit.verify", "20/minute", str::parse)?,
-            login: s.parsed("ratelimit.login", "5 per 15 minutes", str::parse)?,
-            default: s.parsed("ratelimit.default", "120/minute", str::parse)?,
+            submit: s.parsed("ratelimit.submit", str::parse)?,
+            captcha: s.parsed("ratelimit.captcha", str::parse)?,
+            verify: s.parsed("ratelimit.verify", str::parse)?,
+            login: s.parsed("ratelimit.login", str::parse)?,
+            default: s.parsed("ratelimit.default", str::parse)?,
         };
 
-        let env = s.parsed("env", "production", |v| match v.to_ascii_lowercase().as_str() {
+        let env = s.parsed("env", |v| match v.to_ascii_lowercase().as_str() {
             "production" => Ok(AppEnv::Production),
             "development" => Ok(AppEnv::Development),
             _ => Err("must be production or development"),
         })?;
-        let address = s.parsed("address", "127.0.0.1", |v| match v {
+        let address = s.parsed("address", |v| match v {
             "localhost" => Ok(IpAddr::from([127, 0, 0, 1])),
             _ => v.parse().map_err(|_| "must be an IP address such as 127.0.0.1 or ::"),
         })?;
-        let port = s.parsed("port", "8080", |v| match v.parse::<u16>() {
+        let port = s.parsed("port", |v| match v.parse::<u16>() {
             Ok(p) if p > 0 => Ok(p),
             _ => Err("must be a port number from 1 to 65535"),
         })?;
-        let base_path = s.parsed("base_path", "/", BasePath::parse)?;
+        let base_path = s.parsed("base_path", BasePath::parse)?;
         let proxy_ip_header = match s.text("proxy_ip_header")? {
             Some(h) if h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => Some(h),
             Some(_) => {

@@ -81,7 +81,7 @@ pub fn bootstrap(root: Figment, mode: Mode) -> Result<(Figment, Bootstrap), Conf
         .ok()
         .and_then(|v| v.into_string())
         .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "./data".into());
+        .unwrap_or_else(|| super::settings::setting_of("data_dir").map_or("./data", |s| s.default).into());
     let path = Path::new(data_dir.trim()).join("secrets.env");
 
     let missing: Vec<&(&str, &str)> = BOOTSTRAPPED.iter().filter(|(_, key)| !is_set(&contact, key)).collect();

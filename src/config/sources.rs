@@ -1,8 +1,8 @@
 //! Where configuration comes from, lowest to highest precedence: built-in defaults (applied
 //! by validation) → TOML (`[contact]` table) → `.env` file → process environment.
 //!
-//! The environment names are the seed application's, so an existing `.env` moves over
-//! unchanged. Both `.env` and the environment are read into plain maps and merged as figment
+//! The environment names (in the settings table) are the seed application's, so an existing
+//! `.env` moves over unchanged. Both `.env` and the environment are read into plain maps and merged as figment
 //! layers: the process environment is never modified (the library may be embedded).
 
 use std::collections::BTreeMap;
@@ -11,49 +11,17 @@ use std::path::{Path, PathBuf};
 use figment::providers::{Format, Serialized, Toml};
 use figment::Figment;
 
+use super::settings::{setting_of, SETTINGS};
 use super::ConfigError;
-
-/// Environment name → dotted key inside the `contact` section. Where two names map to the same
-/// key the later one wins (`APP_ENV` over the seed's `FLASK_ENV`).
-pub const ENV_NAMES: &[(&str, &str)] = &[
-    ("SECRET_KEY", "secret_key"),
-    ("FERNET_KEY", "fernet_key"),
-    ("TOTP_SECRET", "totp_secret"),
-    ("ADMIN_PASSWORD_HASH", "admin_password_hash"),
-    ("NUMVERIFY_API_KEY", "numverify.api_key"),
-    ("NUMVERIFY_URL", "numverify.url"),
-    ("NUMVERIFY_ON_ERROR", "numverify.on_error"),
-    ("DB_NAME", "database"),
-    // The seed's name, kept; REDIS_URL (later, so it wins) says what it holds: limits, CAPTCHA
-    // uses and phone verdicts.
-    ("RATELIMIT_STORAGE_URL", "ratelimit.storage_url"),
-    ("REDIS_URL", "ratelimit.storage_url"),
-    ("RATELIMIT_ENABLED", "ratelimit.enabled"),
-    ("RATELIMIT_SUBMIT", "ratelimit.submit"),
-    ("RATELIMIT_CAPTCHA", "ratelimit.captcha"),
-    ("RATELIMIT_VERIFY", "ratelimit.verify"),
-    ("RATELIMIT_LOGIN", "ratelimit.login"),
-    ("RATELIMIT_DEFAULT", "ratelimit.default"),
-    ("FLASK_ENV", "env"),
-    ("APP_ENV", "env"),
-    ("ADDRESS", "address"),
-    ("PORT", "port"),
-    ("BASE_PATH", "base_path"),
-    ("PROXY_IP_HEADER", "proxy_ip_header"),
-    ("DATA_DIR", "data_dir"),
-    ("CAPTCHA_TEST_ANSWER", "captcha.test_answer"),
-    ("PHONE_DEFAULT_REGION", "phone.default_region"),
-    ("METRICS_TOKEN", "metrics_token"),
-];
 
 /// The environment names of a dotted key, as one label a `.env` user recognises
 /// (`REDIS_URL / RATELIMIT_STORAGE_URL`), the one that wins first.
 pub fn env_name(key: &str) -> Option<String> {
-    let names: Vec<&str> = ENV_NAMES.iter().rev().filter(|(_, k)| *k == key).map(|(name, _)| *name).collect();
+    let names: Vec<&str> = setting_of(key)?.env.iter().rev().copied().collect();
     (!names.is_empty()).then(|| names.join(" / "))
 }
 
-/// A figment layer holding, under `contact`, the variables named as in [`ENV_NAMES`].
+/// A figment layer holding, under `contact`, the variables the settings table names.
 /// Empty values count as unset, as in the seed application.
 pub fn env_layer<I, K, V>(vars: I) -> Figment
 where
@@ -64,18 +32,14 @@ where
     let vars: BTreeMap<String, String> = vars
         .into_iter()
         .map(|(k, v)| (k.as_ref().to_string(), v.into()))
-        .filter(|(k, v)| !v.is_empty() && env_name_known(k))
+        .filter(|(_, v)| !v.is_empty())
         .collect();
-    ENV_NAMES
+    SETTINGS
         .iter()
-        .filter_map(|(name, key)| vars.get(*name).map(|value| (*key, value.clone())))
+        .flat_map(|s| s.env.iter().filter_map(|name| vars.get(*name).map(|value| (s.key, value.clone()))))
         .fold(Figment::new(), |fig, (key, value)| {
             fig.merge(Serialized::default(&format!("contact.{key}"), value))
         })
-}
-
-fn env_name_known(name: &str) -> bool {
-    ENV_NAMES.iter().any(|(n, _)| *n == name)
 }
 
 /// Reads a `.env` file into name/value pairs without touching the process environment.

@@ -10,6 +10,7 @@ mod submissions;
 pub use admin::{AuditRow, Throttle};
 pub use submissions::{Filter, NoteRow, SubmissionRow};
 
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -157,12 +158,14 @@ impl Store {
 /// the next checkpoint, and every row acknowledged meanwhile is lost. Checked before each batch
 /// is committed and at every health check: a `stat` and a read of 20 bytes.
 ///
-/// The file stays open for the store's whole life, on purpose: closing any descriptor of a
-/// file drops every POSIX lock this process holds on it, SQLite's included, and another process
-/// would then see the database unused and delete its WAL.
+/// The descriptor is never closed, on purpose: closing any descriptor of a file drops every
+/// POSIX lock this process holds on it, SQLite's included (of this store's connections, which
+/// close in the background after it, and of any other store on the same file), and another
+/// process would then see the database unused and delete its WAL. SQLite keeps its own unused
+/// descriptors for the same reason; this is one per store opened.
 pub(crate) struct DatabaseFile {
     path: PathBuf,
-    file: std::fs::File,
+    file: ManuallyDrop<std::fs::File>,
     identity: (u64, u64),
 }
 
@@ -171,7 +174,11 @@ impl DatabaseFile {
         use std::os::unix::fs::MetadataExt;
         let file = std::fs::File::open(path).map_err(|e| StoreError::Directory(e.kind()))?;
         let meta = file.metadata().map_err(|e| StoreError::Directory(e.kind()))?;
-        Ok(DatabaseFile { path: path.to_path_buf(), file, identity: (meta.dev(), meta.ino()) })
+        Ok(DatabaseFile {
+            path: path.to_path_buf(),
+            file: ManuallyDrop::new(file),
+            identity: (meta.dev(), meta.ino()),
+        })
     }
 
     pub(crate) fn check(&self) -> Result<(), StoreError> {

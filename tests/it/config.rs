@@ -307,3 +307,30 @@ fn metrics_token_must_be_long_enough() {
         .metrics_token
         .is_some());
 }
+
+/// `docs/configuration.md` is the settings table; `CONTACT_WRITE_DOCS=1 cargo test
+/// configuration_md` writes it anew after a setting was added.
+#[test]
+fn docs_configuration_md_is_the_settings_table() {
+    let path = format!("{}/docs/configuration.md", env!("CARGO_MANIFEST_DIR"));
+    let table = contact_client::config::settings::markdown();
+    if std::env::var("CONTACT_WRITE_DOCS").as_deref() == Ok("1") {
+        fs::write(&path, &table).unwrap();
+    }
+    assert_eq!(
+        fs::read_to_string(&path).unwrap_or_default(),
+        table,
+        "run CONTACT_WRITE_DOCS=1 cargo test configuration_md"
+    );
+}
+
+#[test]
+fn every_environment_name_of_the_table_reaches_its_key() {
+    for setting in contact_client::config::settings::SETTINGS {
+        for name in setting.env {
+            let layer = contact_client::config::sources::env_layer([(name.to_string(), "x".to_string())]);
+            let found = layer.focus("contact").find_value(setting.key);
+            assert!(found.is_ok(), "{name} -> {}", setting.key);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Every setting in one table: its key under `[contact]`, its environment names, its default
+//! and what it means. The table drives the environment aliases, the defaults the validation
+//! falls back to, and `docs/configuration.md` (a test keeps that file equal to [`markdown`]), so
+//! a new setting is added here and nowhere else.
+
+/// One setting.
+pub struct Setting {
+    /// The dotted key inside the `contact` section.
+    pub key: &'static str,
+    /// Environment names, the winning one last (`APP_ENV` over the seed's `FLASK_ENV`).
+    pub env: &'static [&'static str],
+    /// The value used when none is given (empty: unset, or generated where `doc` says so).
+    pub default: &'static str,
+    pub doc: &'static str,
+}
+
+const fn setting(
+    key: &'static str,
+    env: &'static [&'static str],
+    default: &'static str,
+    doc: &'static str,
+) -> Setting {
+    Setting { key, env, default, doc }
+}
+
+pub const SETTINGS: &[Setting] = &[
+    setting("secret_key", &["SECRET_KEY"], "", "32+ characters; every other key of the instance (CSRF, blind index, CAPTCHA seal, Redis namespace) is derived from it. Unset: generated on first start into `DATA_DIR/secrets.env`."),
+    setting("fernet_key", &["FERNET_KEY"], "", "One or more comma-separated Fernet keys (url-safe base64 of 32 bytes); the first encrypts, all decrypt. Unset: generated on first start."),
+    setting("totp_secret", &["TOTP_SECRET"], "", "The admin's base32 TOTP secret (80 bits or more). Unset: generated on first start, its enrolment shown once."),
+    setting("admin_password_hash", &["ADMIN_PASSWORD_HASH"], "", "An argon2id PHC string (`contact-client hash-password`); when set, sign-in needs the password and a code."),
+    setting("numverify.api_key", &["NUMVERIFY_API_KEY"], "", "NumVerify access key. Unset: local phone validation only."),
+    setting("numverify.url", &["NUMVERIFY_URL"], "http://apilayer.net/api/validate", "NumVerify's validate endpoint (`https://` on paid plans, or the apilayer.com gateway)."),
+    setting("numverify.on_error", &["NUMVERIFY_ON_ERROR"], "accept", "`accept` (store, marked unverified) or `reject` when NumVerify fails or is slow."),
+    setting("phone.default_region", &["PHONE_DEFAULT_REGION"], "", "Two-letter region for numbers typed without `+country`, e.g. `US`."),
+    setting("database", &["DB_NAME"], "", "SQLite file path or `sqlite://` URL. Unset: `DATA_DIR/contact.db`."),
+    setting("data_dir", &["DATA_DIR"], "./data", "Where the database and generated secrets live (created 0700)."),
+    setting("ratelimit.storage_url", &["RATELIMIT_STORAGE_URL", "REDIS_URL"], "memory://", "`memory://`, or `redis://host:port[/db]` to share rate limits, CAPTCHA uses and phone verdicts between instances."),
+    setting("ratelimit.enabled", &["RATELIMIT_ENABLED"], "true", "`false` turns every limit off (benchmarks only; a WARNING at start)."),
+    setting("ratelimit.submit", &["RATELIMIT_SUBMIT"], "5/minute", "Form submissions per address (`5/minute`, `5 per 15 minutes`, `100/day`)."),
+    setting("ratelimit.captcha", &["RATELIMIT_CAPTCHA"], "10/minute", "New CAPTCHA challenges and audio plays per address."),
+    setting("ratelimit.verify", &["RATELIMIT_VERIFY"], "20/minute", "CAPTCHA answer checks per address."),
+    setting("ratelimit.login", &["RATELIMIT_LOGIN"], "5 per 15 minutes", "Sign-in attempts per address (after the CSRF check); each account also allows 5 failures freely, then growing pauses, at most 100 an hour."),
+    setting("ratelimit.default", &["RATELIMIT_DEFAULT"], "120/minute", "Every other route per address, pages, `/healthz`, static files and unknown paths together."),
+    setting("env", &["FLASK_ENV", "APP_ENV"], "production", "`production` (Secure cookies) or `development`."),
+    setting("address", &["ADDRESS"], "127.0.0.1", "The appliance's listen address."),
+    setting("port", &["PORT"], "8080", "The appliance's listen port."),
+    setting("base_path", &["BASE_PATH"], "/", "Where the whole system is mounted, e.g. `/contact`."),
+    setting("proxy_ip_header", &["PROXY_IP_HEADER"], "", "The header holding the client address behind a proxy (`X-Real-IP` behind NGINX). Unset: the socket's address; no header is trusted."),
+    setting("captcha.test_answer", &["CAPTCHA_TEST_ANSWER"], "", "Test mode: every challenge's answer is this string; a WARNING at every start. Never in production."),
+    setting("metrics_token", &["METRICS_TOKEN"], "", "16+ characters: `Authorization: Bearer <token>` shows `/healthz`'s details. Unset: details for signed-in admins only."),
+];
+
+/// The setting of a key (every key the validation reads is in the table).
+pub fn setting_of(key: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
+
+/// The table as `docs/configuration.md`.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Configuration\n\n\
+         Every setting, generated from `src/config/settings.rs` (a test keeps this file equal to it).\n\
+         Sources, lowest to highest precedence: these defaults, the TOML file (`[contact]` table; a\n\
+         host's `[default.contact]`), the `.env` file, the process environment. Bad values stop the\n\
+         start with one line naming the setting, never its value.\n\n\
+         | environment | TOML key (`[contact]`) | default | meaning |\n|---|---|---|---|\n",
+    );
+    for s in SETTINGS {
+        let env: Vec<String> = s.env.iter().rev().map(|e| format!("`{e}`")).collect();
+        let default = if s.default.is_empty() { "unset".to_string() } else { format!("`{}`", s.default) };
+        out.push_str(&format!("| {} | `{}` | {} | {} |\n", env.join(", "), s.key, default, s.doc));
+    }
+    out
+}
