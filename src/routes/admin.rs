@@ -1,11 +1,9 @@
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
 use minijinja::context;
 use rocket::http::{ContentType, CookieJar, Header, Status};
-use rocket::request::Request;
 use rocket::response::content::RawHtml;
-use rocket::response::{self, Redirect, Responder, Response};
+use rocket::response::{Redirect, Responder};
 use rocket::{get, post, routes, Route};
 
 use crate::back_office::export;
@@ -246,18 +244,24 @@ async fn export_csv(app: App, _admin: AdminSession, ip: ClientIp) -> Result<Csv,
     let items: Vec<SubmissionView> =
         app.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &app.vault)).collect();
     audit(&app, "export", ip, None).await?;
-    Ok(Csv(export::csv(&items)))
+    Ok(Csv::attachment(export::csv(&items)))
 }
 
-struct Csv(String);
+/// The export as a download.
+#[derive(Responder)]
+struct Csv {
+    body: String,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
 
-impl<'r> Responder<'r, 'static> for Csv {
-    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
-        Response::build()
-            .header(ContentType::new("text", "csv").with_params(("charset", "utf-8")))
-            .header(Header::new("Content-Disposition", "attachment; filename=\"submissions.csv\""))
-            .sized_body(self.0.len(), Cursor::new(self.0))
-            .ok()
+impl Csv {
+    fn attachment(body: String) -> Csv {
+        Csv {
+            body,
+            content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+            disposition: Header::new("Content-Disposition", "attachment; filename=\"submissions.csv\""),
+        }
     }
 }
 

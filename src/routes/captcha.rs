@@ -1,9 +1,6 @@
-use std::io::Cursor;
-
 use rocket::data::{Data, ToByteUnit};
 use rocket::http::{ContentType, Header, Status};
-use rocket::request::Request;
-use rocket::response::{self, Responder, Response};
+use rocket::response::Responder;
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route};
 use serde_json::{json, Value};
@@ -72,27 +69,25 @@ async fn verify(app: App, body: Data<'_>) -> Result<(Status, Json<Value>), WebEr
 
 #[get("/captcha/<token>/image")]
 async fn image(app: App, token: &str) -> Result<Option<Media>, WebError> {
-    Ok(app.captchas.image(token).await?.map(|bytes| Media { bytes, content_type: ContentType::PNG }))
+    Ok(app.captchas.image(token).await?.map(|bytes| Media::of(bytes, ContentType::PNG)))
 }
 
 #[get("/captcha/<token>/audio")]
 async fn audio(app: App, token: &str) -> Result<Option<Media>, WebError> {
     let wav = ContentType::new("audio", "wav");
-    Ok(app.captchas.audio(token).await?.map(|bytes| Media { bytes, content_type: wav }))
+    Ok(app.captchas.audio(token).await?.map(|bytes| Media::of(bytes, wav)))
 }
 
 /// A challenge's picture or sound: never cached, it is good once.
+#[derive(Responder)]
 struct Media {
     bytes: Vec<u8>,
     content_type: ContentType,
+    cache: Header<'static>,
 }
 
-impl<'r> Responder<'r, 'static> for Media {
-    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
-        Response::build()
-            .header(self.content_type)
-            .header(Header::new("Cache-Control", "no-store"))
-            .sized_body(self.bytes.len(), Cursor::new(self.bytes))
-            .ok()
+impl Media {
+    fn of(bytes: Vec<u8>, content_type: ContentType) -> Media {
+        Media { bytes, content_type, cache: Header::new("Cache-Control", "no-store") }
     }
 }

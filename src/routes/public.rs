@@ -1,10 +1,7 @@
-use std::io::Cursor;
-
 use minijinja::context;
-use rocket::http::{ContentType, Header, Status};
-use rocket::request::Request;
+use rocket::http::Header;
 use rocket::response::content::RawHtml;
-use rocket::response::{self, Redirect, Responder, Response};
+use rocket::response::{Redirect, Responder};
 use rocket::{get, post, routes, Route};
 use time::{Duration, OffsetDateTime};
 
@@ -52,7 +49,7 @@ async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> R
         CaptchaAnswer { token: fields.text("captcha_token"), answer: fields.text("captcha_answer") };
     let trapped = !fields.text(HONEYPOT).is_empty();
     match intake::accept(&app, input, captcha, trapped).await {
-        Ok(id) => Ok(Submitted { id, wants, thanks }),
+        Ok(id) => Ok(Submitted::new(id, wants, thanks)),
         Err(IntakeError::Invalid(errors)) => {
             let page = match wants {
                 Wants::Html => Some(form_page(&app, &csrf, &fields, &errors).await?),
@@ -107,25 +104,21 @@ fn render_form(
 }
 
 /// A stored submission: 303 to the thanks page, with `{"ok":true,"id":N}` for JSON clients.
-struct Submitted {
-    id: i64,
-    wants: Wants,
-    thanks: String,
+#[derive(Responder)]
+enum Submitted {
+    Page(Redirect),
+    #[response(status = 303, content_type = "json")]
+    Json(String, Header<'static>),
 }
 
-impl<'r> Responder<'r, 'static> for Submitted {
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        match self.wants {
-            Wants::Html => Redirect::to(self.thanks).respond_to(req),
-            Wants::Json => {
-                let body = serde_json::json!({ "ok": true, "id": self.id }).to_string();
-                Response::build()
-                    .status(Status::SeeOther)
-                    .header(ContentType::JSON)
-                    .header(Header::new("Location", self.thanks))
-                    .sized_body(body.len(), Cursor::new(body))
-                    .ok()
-            }
+impl Submitted {
+    fn new(id: i64, wants: Wants, thanks: String) -> Submitted {
+        match wants {
+            Wants::Html => Submitted::Page(Redirect::to(thanks)),
+            Wants::Json => Submitted::Json(
+                serde_json::json!({ "ok": true, "id": id }).to_string(),
+                Header::new("Location", thanks),
+            ),
         }
     }
 }
