@@ -68,11 +68,7 @@ impl<'r> Responder<'r, 'static> for WebError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         match self {
             WebError::Invalid { errors, page } => match (Wants::of(req), page) {
-                (Wants::Html, Some(page)) => Response::build()
-                    .status(Status::UnprocessableEntity)
-                    .header(ContentType::HTML)
-                    .sized_body(page.len(), Cursor::new(page))
-                    .ok(),
+                (Wants::Html, Some(page)) => secured(Status::UnprocessableEntity, ContentType::HTML, page),
                 _ => json(Status::UnprocessableEntity, &serde_json::json!({ "ok": false, "errors": errors })),
             },
             WebError::TooMany { retry_after } => {
@@ -112,11 +108,16 @@ fn explain(status: Status) -> &'static str {
 }
 
 pub fn json(status: Status, body: &serde_json::Value) -> response::Result<'static> {
-    let text = body.to_string();
+    secured(status, ContentType::JSON, body.to_string())
+}
+
+/// A response with the security headers set here: error responses may leave through Rocket's
+/// catchers without passing any fairing.
+fn secured(status: Status, content_type: ContentType, body: String) -> response::Result<'static> {
     let mut response = Response::build()
         .status(status)
-        .header(ContentType::JSON)
-        .sized_body(text.len(), Cursor::new(text))
+        .header(content_type)
+        .sized_body(body.len(), Cursor::new(body))
         .finalize();
     crate::headers::secure(&mut response);
     Ok(response)
@@ -153,13 +154,7 @@ fn error_body(req: &Request<'_>, status: Status) -> response::Result<'static> {
     });
     let page =
         page.unwrap_or_else(|| format!("<!doctype html><title>{0}</title><p>{message}</p>", status.code));
-    let mut response = Response::build()
-        .status(status)
-        .header(ContentType::HTML)
-        .sized_body(page.len(), Cursor::new(page))
-        .finalize();
-    crate::headers::secure(&mut response);
-    Ok(response)
+    secured(status, ContentType::HTML, page)
 }
 
 /// An answer for every status Rocket produces under our base path.

@@ -72,16 +72,14 @@ impl Ledger {
     ) -> Result<Check, redis::RedisError> {
         match self {
             Ledger::Memory(map) => {
-                let mut map = lock(map);
-                let uses = map.get_or_insert_with(*id, expires_ms, now_ms, Uses::default);
-                Ok(match (uses.dead(), right) {
+                Ok(with_uses(map, id, expires_ms, now_ms, |uses| match (uses.dead(), right) {
                     (true, _) => Check::Dead,
                     (false, true) => Check::Right,
                     (false, false) => {
                         uses.wrong += 1;
                         Check::Wrong
                     }
-                })
+                }))
             }
             Ledger::Redis(redis) => redis.check(id, right, expires_ms).await,
         }
@@ -90,13 +88,11 @@ impl Ledger {
     /// Spends a live token: true the first time, false once spent or killed.
     pub async fn spend(&self, id: &TokenId, expires_ms: u64, now_ms: u64) -> Result<bool, redis::RedisError> {
         match self {
-            Ledger::Memory(map) => {
-                let mut map = lock(map);
-                let uses = map.get_or_insert_with(*id, expires_ms, now_ms, Uses::default);
+            Ledger::Memory(map) => Ok(with_uses(map, id, expires_ms, now_ms, |uses| {
                 let was_live = !uses.dead();
                 uses.spent = true;
-                Ok(was_live)
-            }
+                was_live
+            })),
             Ledger::Redis(redis) => redis.spend(id, expires_ms).await,
         }
     }
@@ -119,15 +115,24 @@ impl Ledger {
         now_ms: u64,
     ) -> Result<bool, redis::RedisError> {
         match self {
-            Ledger::Memory(map) => {
-                let mut map = lock(map);
-                let uses = map.get_or_insert_with(*id, expires_ms, now_ms, Uses::default);
+            Ledger::Memory(map) => Ok(with_uses(map, id, expires_ms, now_ms, |uses| {
                 uses.plays += 1;
-                Ok(!uses.dead() && uses.plays <= max)
-            }
+                !uses.dead() && uses.plays <= max
+            })),
             Ledger::Redis(redis) => redis.play(id, max, expires_ms).await,
         }
     }
+}
+
+/// Changes the uses of a token in memory (remembered from now until `expires_ms`).
+fn with_uses<R>(
+    map: &Mutex<TtlMap<TokenId, Uses>>,
+    id: &TokenId,
+    expires_ms: u64,
+    now_ms: u64,
+    change: impl FnOnce(&mut Uses) -> R,
+) -> R {
+    change(lock(map).get_or_insert_with(*id, expires_ms, now_ms, Uses::default))
 }
 
 /// The ledger as Redis hashes (w: wrong answers, s: spent, p: plays), each expiring with its
