@@ -7,7 +7,7 @@ use std::io::Cursor;
 use minijinja::context;
 use rocket::http::{ContentType, Status};
 use rocket::request::Request;
-use rocket::response::{self, Redirect, Responder, Response};
+use rocket::response::{self, Responder, Response};
 use rocket::{catch, catchers, Catcher};
 
 use crate::captcha::CaptchaError;
@@ -125,11 +125,6 @@ fn secured(status: Status, content_type: ContentType, body: String) -> response:
 
 /// The error page (or JSON object) for `status`; a 429 says when to come back.
 pub fn error_response(req: &Request<'_>, status: Status) -> response::Result<'static> {
-    if status == Status::Unauthorized && Wants::of(req) == Wants::Html {
-        if let Some(app) = App::of(req) {
-            return Redirect::to(app.config.base_path.join("/admin/login")).respond_to(req);
-        }
-    }
     let mut response = error_body(req, status)?;
     if status == Status::TooManyRequests {
         let RetryAfter(secs) = req.local_cache(|| RetryAfter(60));

@@ -114,7 +114,10 @@ impl Fairing for ContactClient {
                 rocket.manage(instances)
             }
         };
-        Ok(rocket.mount(base.as_str(), routes::routes()).register(base.as_str(), errors::catchers()))
+        Ok(rocket
+            .mount(base.as_str(), routes::routes())
+            .register(base.as_str(), errors::catchers())
+            .register(base.join("/admin"), routes::admin_catchers()))
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {

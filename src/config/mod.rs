@@ -54,6 +54,11 @@ impl BasePath {
         }
     }
 
+    /// The base as a URI prefix, for `uri!(base.origin(), route)`.
+    pub fn origin(&self) -> rocket::http::uri::Origin<'_> {
+        rocket::http::uri::Origin::parse(&self.0).unwrap_or(rocket::http::uri::Origin::ROOT)
+    }
+
     /// The base of a part of the site below this one; `path` is one we write ourselves
     /// (`/admin`), so it needs no checking.
     pub fn below(&self, path: &str) -> BasePath {

@@ -1,23 +1,51 @@
 use std::collections::BTreeMap;
 
 use minijinja::context;
+use rocket::http::uri::Origin;
 use rocket::http::{ContentType, CookieJar, Header, Status};
+use rocket::request::Request;
+use rocket::response;
 use rocket::response::content::RawHtml;
 use rocket::response::{Redirect, Responder};
-use rocket::{get, post, routes, Route};
+use rocket::{catch, catchers, get, post, routes, uri, Catcher, Route};
 
 use crate::back_office::export;
 use crate::back_office::listing::{self, Shelf, PAGE_SIZE};
 use crate::back_office::view::{NoteView, SubmissionView};
 use crate::domain::{FieldErrors, Message, Status as TriageStatus};
-use crate::errors::WebError;
+use crate::errors::{self, WebError};
 use crate::guards::client_ip::ClientIp;
 use crate::guards::csrf::SecureCookies;
 use crate::guards::limited::{budget, SignInAttempt};
 use crate::guards::session::{self, AdminSession};
-use crate::guards::{App, CheckedForm, CsrfToken};
+use crate::guards::{App, CheckedForm, CsrfToken, Wants};
 use crate::ratelimit::LimitKind;
 use crate::sign_in::throttle::{self, SHARED_ACCOUNT};
+
+/// Catchers for the admin's paths: without a session, a browser is sent to sign in.
+pub fn catchers() -> Vec<Catcher> {
+    catchers![sign_in_first]
+}
+
+/// A page that needs a session, asked for without one: the sign-in page for a browser, 401 for
+/// a JSON client.
+struct SignInFirst;
+
+impl<'r> Responder<'r, 'static> for SignInFirst {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match App::of(req).filter(|_| Wants::of(req) == Wants::Html) {
+            Some(app) => {
+                Redirect::to(uri!(app.config.base_path.origin(), login_page).to_string()).respond_to(req)
+            }
+            None => errors::error_response(req, Status::Unauthorized),
+        }
+    }
+}
+
+#[catch(401)]
+fn sign_in_first() -> SignInFirst {
+    SignInFirst
+}
 
 pub fn routes() -> Vec<Route> {
     budget(
@@ -85,13 +113,13 @@ async fn login(
     app.store.clear_sign_in_failures(Some(SHARED_ACCOUNT)).await?;
     session::start(cookies, &app, secure).await?;
     audit(&app, "sign_in", ip, None).await?;
-    Ok(Ok(Redirect::to(app.config.base_path.join("/admin"))))
+    Ok(Ok(Redirect::to(uri!(app.config.base_path.origin(), dashboard(_, _, _)).to_string())))
 }
 
 #[post("/admin/logout", data = "<_form>")]
 async fn logout(app: App, cookies: &CookieJar<'_>, _form: CheckedForm) -> Result<Redirect, WebError> {
     session::end(cookies, &app).await?;
-    Ok(Redirect::to(app.config.base_path.join("/admin/login")))
+    Ok(Redirect::to(uri!(app.config.base_path.origin(), login_page).to_string()))
 }
 
 #[get("/admin?<q>&<status>&<page>")]
@@ -169,13 +197,13 @@ async fn changed(
     action: &str,
     id: i64,
     done: bool,
-    to: &str,
+    to: Origin<'_>,
 ) -> Result<Option<Redirect>, WebError> {
     if !done {
         return Ok(None);
     }
     audit(app, action, ip, Some(id)).await?;
-    Ok(Some(Redirect::to(app.config.base_path.join(to))))
+    Ok(Some(Redirect::to(to.to_string())))
 }
 
 /// 422 with the detail page showing `field`'s error.
@@ -208,7 +236,7 @@ async fn add_note(
         Err(message) => return Err(refused(&app, id, &csrf, "body", message).await),
     };
     let done = app.store.add_note(id, &app.clock.now_rfc3339(), &app.vault.encrypt(body.as_str())).await?;
-    changed(&app, ip, "note", id, done, &format!("/admin/submissions/{id}")).await
+    changed(&app, ip, "note", id, done, uri!(app.config.base_path.origin(), detail(id))).await
 }
 
 #[post("/admin/submissions/<id>/status", data = "<form>")]
@@ -224,7 +252,7 @@ async fn set_status(
         return Err(refused(&app, id, &csrf, "status", "Pick one of new, contacted, closed or spam.").await);
     };
     let done = app.store.set_status(id, status.as_str()).await?;
-    changed(&app, ip, "status", id, done, &format!("/admin/submissions/{id}")).await
+    changed(&app, ip, "status", id, done, uri!(app.config.base_path.origin(), detail(id))).await
 }
 
 #[post("/admin/submissions/<id>/delete", data = "<_form>")]
@@ -236,7 +264,7 @@ async fn delete(
     _form: CheckedForm,
 ) -> Result<Option<Redirect>, WebError> {
     let done = app.store.delete(id).await?;
-    changed(&app, ip, "delete", id, done, "/admin").await
+    changed(&app, ip, "delete", id, done, uri!(app.config.base_path.origin(), dashboard(_, _, _))).await
 }
 
 #[get("/admin/export.csv")]

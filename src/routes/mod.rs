@@ -10,6 +10,8 @@ mod static_files;
 
 use rocket::Route;
 
+pub use admin::catchers as admin_catchers;
+
 pub fn routes() -> Vec<Route> {
     let mut all = public::routes();
     all.extend(admin::routes());

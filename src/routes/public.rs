@@ -2,7 +2,7 @@ use minijinja::context;
 use rocket::http::Header;
 use rocket::response::content::RawHtml;
 use rocket::response::{Redirect, Responder};
-use rocket::{get, post, routes, Route};
+use rocket::{get, post, routes, uri, Route};
 use time::{Duration, OffsetDateTime};
 
 use crate::domain::{ContactInput, FieldErrors, FIELDS};
@@ -37,7 +37,7 @@ async fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
 #[post("/", data = "<form>")]
 async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> Result<Submitted, WebError> {
     let fields = form.0;
-    let thanks = app.config.base_path.join("/thanks");
+    let thanks = uri!(app.config.base_path.origin(), thanks).to_string();
     let input = ContactInput {
         name: fields.text("name"),
         email: fields.text("email"),
