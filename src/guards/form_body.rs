@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use rocket::data::{ByteUnit, Data, FromData, Outcome, ToByteUnit};
+use rocket::form::{Form, FromForm, ValueField};
 use rocket::http::Status;
 use rocket::request::Request;
 
@@ -80,8 +81,31 @@ impl Fields {
     }
 }
 
+impl Fields {
+    /// The fields read into `T` by Rocket's form machinery (lenient: unknown names are ignored).
+    pub fn read<T: for<'a> FromForm<'a>>(&self) -> Result<T, rocket::form::Errors<'_>> {
+        Form::<T>::parse_iter(self.0.iter().map(|(k, v)| ValueField::from((k.as_str(), v.as_str()))))
+    }
+}
+
 /// A POSTed form that passed the CSRF check.
 pub struct CheckedForm(pub Fields);
+
+/// A POSTed form that passed the CSRF check, read into `T`; a body that does not fit `T` is 422.
+pub struct CsrfChecked<T>(pub T);
+
+#[rocket::async_trait]
+impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfChecked<T> {
+    type Error = BodyError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
+        let CheckedForm(fields) = rocket::outcome::try_outcome!(CheckedForm::from_data(req, data).await);
+        match fields.read::<T>() {
+            Ok(form) => Outcome::Success(CsrfChecked(form)),
+            Err(_) => Outcome::Error((Status::UnprocessableEntity, BodyError::Malformed)),
+        }
+    }
+}
 
 #[rocket::async_trait]
 impl<'r> FromData<'r> for CheckedForm {
@@ -108,5 +132,26 @@ impl<'r> FromData<'r> for CheckedForm {
             return Outcome::Error((Status::Forbidden, BodyError::Csrf));
         }
         Outcome::Success(CheckedForm(fields))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(FromForm, Debug, PartialEq)]
+    struct Note {
+        #[field(default = String::new())]
+        body: String,
+    }
+
+    #[test]
+    fn fields_read_into_a_form_type_ignore_unknown_names_and_default_missing_ones() {
+        let sent = Fields::parse(b"csrf_token=t&body=called+back&extra=1", false).unwrap();
+        assert_eq!(sent.read::<Note>().unwrap(), Note { body: "called back".into() });
+        let json = Fields::parse(br#"{"body":"from JSON","csrf_token":"t"}"#, true).unwrap();
+        assert_eq!(json.read::<Note>().unwrap().body, "from JSON");
+        let missing = Fields::parse(b"csrf_token=t", false).unwrap();
+        assert_eq!(missing.read::<Note>().unwrap().body, "");
     }
 }

@@ -14,7 +14,9 @@ use rocket::request::Request;
 use rocket::route::{self, Handler, Route};
 
 use super::client_ip::ClientIp;
-use super::form_body::{BodyError, CheckedForm, Fields};
+use rocket::FromForm;
+
+use super::form_body::{BodyError, CsrfChecked};
 use super::App;
 use crate::ratelimit::{LimitKind, Verdict};
 
@@ -73,16 +75,25 @@ pub fn budget(kind: LimitKind, routes: Vec<Route>) -> Vec<Route> {
 
 /// A sign-in form that passed the CSRF and Origin checks and then the sign-in budget of its
 /// address.
-pub struct SignInAttempt(pub Fields);
+pub struct SignInAttempt(pub SignInForm);
+
+/// What a sign-in sends (the password only when one is configured).
+#[derive(FromForm)]
+pub struct SignInForm {
+    #[field(default = String::new())]
+    pub code: String,
+    #[field(default = String::new())]
+    pub password: String,
+}
 
 #[rocket::async_trait]
 impl<'r> FromData<'r> for SignInAttempt {
     type Error = BodyError;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        let form = rocket::outcome::try_outcome!(CheckedForm::from_data(req, data).await);
+        let CsrfChecked(form) = rocket::outcome::try_outcome!(CsrfChecked::from_data(req, data).await);
         match admit(req, LimitKind::Login).await {
-            Ok(()) => data::Outcome::Success(SignInAttempt(form.0)),
+            Ok(()) => data::Outcome::Success(SignInAttempt(form)),
             Err(status) => data::Outcome::Error((status, BodyError::Limited)),
         }
     }

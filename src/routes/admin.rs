@@ -7,7 +7,7 @@ use rocket::request::Request;
 use rocket::response;
 use rocket::response::content::RawHtml;
 use rocket::response::{Redirect, Responder};
-use rocket::{catch, catchers, get, post, routes, uri, Catcher, Route};
+use rocket::{catch, catchers, get, post, routes, uri, Catcher, FromForm, Route};
 
 use crate::back_office::export;
 use crate::back_office::listing::{self, Shelf, PAGE_SIZE};
@@ -16,6 +16,7 @@ use crate::domain::{FieldErrors, Message, Status as TriageStatus};
 use crate::errors::{self, WebError};
 use crate::guards::client_ip::ClientIp;
 use crate::guards::csrf::SecureCookies;
+use crate::guards::form_body::CsrfChecked;
 use crate::guards::limited::{budget, SignInAttempt};
 use crate::guards::session::{self, AdminSession};
 use crate::guards::{App, CheckedForm, CsrfToken, Wants};
@@ -94,13 +95,13 @@ async fn login(
     cookies: &CookieJar<'_>,
     form: SignInAttempt,
 ) -> Result<Result<Redirect, (Status, RawHtml<String>)>, WebError> {
-    let fields = form.0;
+    let SignInAttempt(form) = form;
     let now = (app.clock.now_ms() / 1000) as i64;
     if let Err(wait) = app.store.reserve_sign_in(SHARED_ACCOUNT, |t| throttle::count_try(t, now)).await? {
         return Err(WebError::TooMany { retry_after: wait });
     }
-    let password_ok = app.admin.password_ok(fields.text("password")).await;
-    let step = app.admin.code_step(fields.text("code"), app.clock.now_ms() / 1000);
+    let password_ok = app.admin.password_ok(&form.password).await;
+    let step = app.admin.code_step(&form.code, app.clock.now_ms() / 1000);
     let accepted = match (password_ok, step) {
         (true, Some(step)) => app.store.accept_totp_step(step as i64).await?,
         _ => false,
@@ -221,6 +222,20 @@ async fn refused(
     }
 }
 
+/// A note's text.
+#[derive(FromForm)]
+struct NoteForm {
+    #[field(default = String::new())]
+    body: String,
+}
+
+/// A new triage status.
+#[derive(FromForm)]
+struct StatusForm {
+    #[field(default = String::new())]
+    status: String,
+}
+
 #[post("/admin/submissions/<id>/notes", data = "<form>")]
 async fn add_note(
     app: App,
@@ -228,9 +243,9 @@ async fn add_note(
     ip: ClientIp,
     csrf: CsrfToken,
     id: i64,
-    form: CheckedForm,
+    form: CsrfChecked<NoteForm>,
 ) -> Result<Option<Redirect>, WebError> {
-    let body = match Message::parse(form.0.text("body")) {
+    let body = match Message::parse(&form.0.body) {
         Ok(body) if !body.as_str().is_empty() => body,
         Ok(_) => return Err(refused(&app, id, &csrf, "body", "Write something first.").await),
         Err(message) => return Err(refused(&app, id, &csrf, "body", message).await),
@@ -246,9 +261,9 @@ async fn set_status(
     ip: ClientIp,
     csrf: CsrfToken,
     id: i64,
-    form: CheckedForm,
+    form: CsrfChecked<StatusForm>,
 ) -> Result<Option<Redirect>, WebError> {
-    let Some(status) = TriageStatus::parse(form.0.text("status")) else {
+    let Some(status) = TriageStatus::parse(&form.0.status) else {
         return Err(refused(&app, id, &csrf, "status", "Pick one of new, contacted, closed or spam.").await);
     };
     let done = app.store.set_status(id, status.as_str()).await?;
