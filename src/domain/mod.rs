@@ -16,5 +16,5 @@ pub use name::Name;
 pub use phone::Phone;
 pub use preferred_time::PreferredTime;
 pub use status::Status;
-pub use submission::{ContactDetails, ContactInput, FieldErrors, ParseRules, FIELDS};
+pub use submission::{ContactDetails, ContactInput, FieldErrors, ParseRules};
 pub use verdict::PhoneVerdict;

@@ -4,9 +4,6 @@ use time::OffsetDateTime;
 
 use super::{Email, Message, Name, Phone, PreferredTime};
 
-/// The form's own fields, in the order the form shows them.
-pub const FIELDS: [&str; 5] = ["name", "email", "phone", "preferred_time", "message"];
-
 /// Field name → what is wrong with it, shown beside the field.
 pub type FieldErrors = BTreeMap<&'static str, &'static str>;
 

@@ -51,11 +51,6 @@ impl Fields {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    /// The field's value, or empty when it was not sent.
-    pub fn text(&self, name: &str) -> &str {
-        self.get(name).unwrap_or_default()
-    }
-
     pub(crate) fn parse(body: &[u8], json: bool) -> Result<Fields, BodyError> {
         if !json {
             return Ok(Fields(

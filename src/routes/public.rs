@@ -1,15 +1,17 @@
+use std::collections::BTreeMap;
+
 use minijinja::context;
 use rocket::http::Header;
 use rocket::response::content::RawHtml;
 use rocket::response::{Redirect, Responder};
-use rocket::{get, post, routes, uri, Route};
+use rocket::{get, post, routes, uri, FromForm, Route};
 use time::{Duration, OffsetDateTime};
 
-use crate::domain::{ContactInput, FieldErrors, FIELDS};
+use crate::domain::{ContactInput, FieldErrors};
 use crate::errors::WebError;
-use crate::guards::form_body::Fields;
+use crate::guards::form_body::CsrfChecked;
 use crate::guards::limited::budget;
-use crate::guards::{App, CheckedForm, CsrfToken, Wants};
+use crate::guards::{App, CsrfToken, Wants};
 use crate::intake::{self, CaptchaAnswer, IntakeError};
 use crate::ratelimit::LimitKind;
 use crate::render::stencil::{slot, Stencil};
@@ -20,39 +22,79 @@ pub fn routes() -> Vec<Route> {
     all
 }
 
-/// The hidden field people never fill; bots that fill every field do.
-const HONEYPOT: &str = "website";
+/// What the contact form sends (form-encoded or a JSON object); a missing field is empty.
+#[derive(FromForm, Default)]
+struct ContactForm {
+    #[field(default = String::new())]
+    name: String,
+    #[field(default = String::new())]
+    email: String,
+    #[field(default = String::new())]
+    phone: String,
+    #[field(default = String::new())]
+    preferred_time: String,
+    #[field(default = String::new())]
+    message: String,
+    /// The hidden field people never fill; bots that fill every field do.
+    #[field(default = String::new())]
+    website: String,
+    #[field(default = String::new())]
+    captcha_token: String,
+    #[field(default = String::new())]
+    captcha_answer: String,
+}
+
+impl ContactForm {
+    fn input(&self) -> ContactInput<'_> {
+        ContactInput {
+            name: &self.name,
+            email: &self.email,
+            phone: &self.phone,
+            preferred_time: &self.preferred_time,
+            message: &self.message,
+        }
+    }
+
+    /// What was typed, to show again beside the errors (never the CAPTCHA answer).
+    fn values(&self) -> BTreeMap<&'static str, &str> {
+        let input = self.input();
+        BTreeMap::from([
+            ("name", input.name),
+            ("email", input.email),
+            ("phone", input.phone),
+            ("preferred_time", input.preferred_time),
+            ("message", input.message),
+        ])
+    }
+}
 
 #[get("/")]
 async fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
     let captcha_token = app.captchas.issue();
     let now = app.clock.now();
     let blank = app.blank_form.get(now.unix_timestamp().div_euclid(60), || {
-        let page = render_form(&app, &Fields::default(), &FieldErrors::new(), &slot(0), &slot(1), now)?;
+        let page = render_form(&app, &ContactForm::default(), &FieldErrors::new(), &slot(0), &slot(1), now)?;
         Ok::<_, WebError>(Stencil::cut(&page))
     })?;
     Ok(RawHtml(blank.fill([&csrf.0, &captcha_token])))
 }
 
 #[post("/", data = "<form>")]
-async fn submit(app: App, wants: Wants, csrf: CsrfToken, form: CheckedForm) -> Result<Submitted, WebError> {
-    let fields = form.0;
+async fn submit(
+    app: App,
+    wants: Wants,
+    csrf: CsrfToken,
+    form: CsrfChecked<ContactForm>,
+) -> Result<Submitted, WebError> {
+    let CsrfChecked(form) = form;
     let thanks = uri!(app.config.base_path.origin(), thanks).to_string();
-    let input = ContactInput {
-        name: fields.text("name"),
-        email: fields.text("email"),
-        phone: fields.text("phone"),
-        preferred_time: fields.text("preferred_time"),
-        message: fields.text("message"),
-    };
-    let captcha =
-        CaptchaAnswer { token: fields.text("captcha_token"), answer: fields.text("captcha_answer") };
-    let trapped = !fields.text(HONEYPOT).is_empty();
-    match intake::accept(&app, input, captcha, trapped).await {
+    let captcha = CaptchaAnswer { token: &form.captcha_token, answer: &form.captcha_answer };
+    let trapped = !form.website.is_empty();
+    match intake::accept(&app, form.input(), captcha, trapped).await {
         Ok(id) => Ok(Submitted::new(id, wants, thanks)),
         Err(IntakeError::Invalid(errors)) => {
             let page = match wants {
-                Wants::Html => Some(form_page(&app, &csrf, &fields, &errors).await?),
+                Wants::Html => Some(form_page(&app, &csrf, &form, &errors).await?),
                 Wants::Json => None,
             };
             Err(WebError::Invalid { errors, page })
@@ -71,24 +113,23 @@ fn thanks(app: App) -> Result<RawHtml<String>, WebError> {
 async fn form_page(
     app: &App,
     csrf: &CsrfToken,
-    fields: &Fields,
+    form: &ContactForm,
     errors: &FieldErrors,
 ) -> Result<String, WebError> {
     let captcha_token = app.captchas.issue();
-    render_form(app, fields, errors, &csrf.0, &captcha_token, app.clock.now())
+    render_form(app, form, errors, &csrf.0, &captcha_token, app.clock.now())
 }
 
 /// The form page itself; the blank one is rendered with slot markers for the two tokens.
 fn render_form(
     app: &App,
-    fields: &Fields,
+    form: &ContactForm,
     errors: &FieldErrors,
     csrf_token: &str,
     captcha_token: &str,
     now: OffsetDateTime,
 ) -> Result<String, WebError> {
-    let values: std::collections::BTreeMap<&str, &str> =
-        FIELDS.iter().map(|f| (*f, fields.text(f))).collect();
+    let values = form.values();
     let minute = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     Ok(app.render.render(
         "contact/form.html",
