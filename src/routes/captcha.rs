@@ -2,12 +2,12 @@ use rocket::data::{Data, ToByteUnit};
 use rocket::http::{ContentType, Header, Status};
 use rocket::response::Responder;
 use rocket::serde::json::Json;
-use rocket::{get, post, routes, Route};
+use rocket::{get, post, routes, FromForm, Route};
 use serde_json::{json, Value};
 
 use crate::captcha::{Check, LIFETIME};
 use crate::errors::WebError;
-use crate::guards::form_body::read_body;
+use crate::guards::form_body::{read_body, Fields};
 use crate::guards::limited::budget;
 use crate::guards::App;
 use crate::ratelimit::LimitKind;
@@ -35,6 +35,13 @@ async fn new_challenge(app: App) -> Result<Json<Value>, WebError> {
     })))
 }
 
+/// What the page's script sends to check an answer.
+#[derive(FromForm)]
+struct VerifyForm {
+    token: String,
+    answer: String,
+}
+
 /// Checks an answer for the page's script without using the token up. Not CSRF-protected: it
 /// changes nothing but the challenge's own count of wrong answers.
 #[post("/captcha/verify", data = "<body>")]
@@ -43,22 +50,15 @@ async fn verify(app: App, body: Data<'_>) -> Result<(Status, Json<Value>), WebEr
         Ok(raw) => raw,
         Err(status) => return Ok((status, Json(json!({ "ok": false, "error": "unreadable body" })))),
     };
-    // A JSON body must be an object of two strings (serde would also take a two-element array);
-    // anything that is not JSON is read as a form.
-    let request = match serde_json::from_slice::<Value>(&raw) {
-        Ok(Value::Object(object)) => {
-            let get = |k: &str| object.get(k).and_then(Value::as_str).map(str::to_owned);
-            get("token").zip(get("answer")).ok_or(Status::UnprocessableEntity)
-        }
-        Ok(_) => Err(Status::UnprocessableEntity),
-        Err(_) => {
-            let fields: Vec<(String, String)> = form_urlencoded::parse(&raw).into_owned().collect();
-            let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-            get("token").zip(get("answer")).ok_or(Status::BadRequest)
-        }
-    };
-    let (token, answer) = match request {
-        Ok(pair) => pair,
+    // A body that is JSON must be a flat object (serde alone would also take a two-element
+    // array): a wrong shape is 422. Anything else is read as a form: no token in it is 400.
+    let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(&raw).is_ok();
+    let request = Fields::parse(&raw, is_json)
+        .ok()
+        .and_then(|fields| fields.read::<VerifyForm>().ok())
+        .ok_or(if is_json { Status::UnprocessableEntity } else { Status::BadRequest });
+    let VerifyForm { token, answer } = match request {
+        Ok(form) => form,
         Err(status) => {
             return Ok((status, Json(json!({ "ok": false, "error": "expected {\"token\", \"answer\"}" }))))
         }
