@@ -113,36 +113,50 @@ fn seconds(s: f32) -> usize {
     (s * RATE as f32) as usize
 }
 
-/// The answer spoken over babble, as one 16-bit mono WAV at [`RATE`].
-pub fn wav(voice: &Voice, answer: &str) -> Option<Vec<u8>> {
-    let mut rng = rand::thread_rng();
-    let mut out: Vec<f32> = Vec::new();
+/// An answer spoken: the letters' track, the murmur under it, and where each letter stands.
+struct Speech {
+    letters: Vec<f32>,
+    murmur: Vec<f32>,
+    placed: Vec<(char, std::ops::Range<usize>)>,
+}
+
+/// Each letter of `answer` at its own speed, loudness and place, over babble and noise.
+fn speak(voice: &Voice, answer: &str, rng: &mut impl Rng) -> Speech {
+    let mut letters: Vec<f32> = Vec::new();
+    let mut placed = Vec::new();
     let mut at = seconds(rng.gen_range(0.3..0.9));
     for c in answer.chars() {
         let Some(clip) = voice.letter(c) else { continue };
         let spoken = resample(clip, rng.gen_range(0.84..1.2));
-        mix(&mut out, at, &spoken, rng.gen_range(0.75..1.0));
+        mix(&mut letters, at, &spoken, rng.gen_range(0.85..1.0));
+        placed.push((c, at..at + spoken.len()));
         at += spoken.len() + seconds(rng.gen_range(0.15..0.6));
     }
     let total = at + seconds(rng.gen_range(0.2..0.7));
-    out.resize(total, 0.0);
+    letters.resize(total, 0.0);
 
     let others: Vec<&[i16]> = voice.letters.values().map(Vec::as_slice).collect();
+    let mut murmur = vec![0.0; total];
     let mut place = 0;
     while place < total {
-        let mut murmur = resample(others[rng.gen_range(0..others.len())], rng.gen_range(0.7..1.35));
+        let mut other = resample(others[rng.gen_range(0..others.len())], rng.gen_range(0.7..1.35));
         if rng.gen_bool(0.5) {
-            murmur.reverse();
+            other.reverse();
         }
-        let end = (place + murmur.len()).min(total);
-        mix(&mut out, place, &murmur[..end - place], rng.gen_range(0.16..0.28));
+        let end = (place + other.len()).min(total);
+        mix(&mut murmur, place, &other[..end - place], rng.gen_range(0.1..0.18));
         place += seconds(rng.gen_range(0.12..0.35));
     }
-    out.truncate(total);
-    for s in out.iter_mut() {
+    for s in murmur.iter_mut() {
         *s += rng.gen_range(-0.02..0.02);
     }
+    Speech { letters, murmur, placed }
+}
 
+/// The answer spoken over babble, as one 16-bit mono WAV at [`RATE`].
+pub fn wav(voice: &Voice, answer: &str) -> Option<Vec<u8>> {
+    let speech = speak(voice, answer, &mut rand::thread_rng());
+    let out: Vec<f32> = speech.letters.iter().zip(&speech.murmur).map(|(l, m)| l + m).collect();
     let peak = out.iter().fold(0.0f32, |m, s| m.max(s.abs())).max(1e-3);
     let scale = 0.9 / peak * 32_767.0;
     let spec = hound::WavSpec {
@@ -333,6 +347,23 @@ mod tests {
             .count();
         eprintln!("template matcher: {solved_plain} of 20 plain, {solved} of 20 live challenges solved");
         assert!(solved <= 1, "{solved} of 20 live challenges solved");
+    }
+
+    #[test]
+    fn the_audio_speaks_the_answer_above_the_murmur() {
+        let voice = Voice::load().unwrap();
+        let rms = |v: &[f32]| (v.iter().map(|x| x * x).sum::<f32>() / v.len().max(1) as f32).sqrt();
+        for answer in ["hk7m2", "23456", "789qr", "wxy2h"] {
+            let speech = speak(&voice, answer, &mut rand::thread_rng());
+            let spoken: String = speech.placed.iter().map(|(c, _)| *c).collect();
+            assert_eq!(spoken, answer, "every letter, in order");
+            for (c, range) in &speech.placed {
+                let (letter, murmur) =
+                    (rms(&speech.letters[range.clone()]), rms(&speech.murmur[range.clone()]));
+                assert!(letter > 2.0 * murmur, "{c} stands 6 dB above the murmur: {letter} against {murmur}");
+            }
+            assert!(speech.placed.windows(2).all(|w| w[0].1.end <= w[1].1.start), "letters do not overlap");
+        }
     }
 
     #[test]
