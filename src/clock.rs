@@ -8,6 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+/// `at` to the second, as RFC 3339 in UTC (`2026-11-25T15:07:00Z`): how stored times read.
+pub fn to_the_second(at: OffsetDateTime) -> String {
+    at.replace_nanosecond(0).unwrap_or(at).format(&Rfc3339).unwrap_or_default()
+}
+
 #[derive(Clone, Default)]
 pub struct Clock {
     ahead_ms: Arc<AtomicU64>,
@@ -34,10 +39,7 @@ impl Clock {
     /// Now, to the second, as RFC 3339 in UTC (`2026-11-25T15:07:00Z`): how the audit log and
     /// notes record when.
     pub fn now_rfc3339(&self) -> String {
-        OffsetDateTime::from_unix_timestamp((self.now_ms() / 1000) as i64)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-            .format(&Rfc3339)
-            .unwrap_or_default()
+        to_the_second(self.now())
     }
 
     /// Moves this clock (and every copy of it) forward.

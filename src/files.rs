@@ -16,7 +16,7 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 
 /// Creates an empty file 0600 where none is, or narrows an existing one to 0600.
 pub fn ensure_private_file(path: &Path) -> io::Result<()> {
-    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    match create_new_private_file(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => narrow(path),
         Err(e) => Err(e),

@@ -5,10 +5,10 @@
 
 use std::sync::atomic::Ordering;
 
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::captcha::CaptchaError;
+use crate::clock;
 use crate::domain::PhoneVerdict;
 use crate::domain::{ContactDetails, ContactInput, FieldErrors, ParseRules};
 use crate::phone::{Details, PhoneOutcome};
@@ -101,7 +101,7 @@ fn seal(
 ) -> SealedSubmission {
     let vault = &state.vault;
     SealedSubmission {
-        created_at: now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default(),
+        created_at: clock::to_the_second(now),
         name: vault.encrypt(d.name.as_str()),
         email: vault.encrypt(d.email.as_str()),
         email_index: state.email_index.of(&d.email.normalized()),

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use fernet::Fernet;
+use subtle::ConstantTimeEq;
 
 use crate::secret::Secret;
 
@@ -118,6 +119,24 @@ impl PasswordHash {
     }
 }
 
+/// `METRICS_TOKEN`: 16 or more characters without spaces, compared in constant time.
+#[derive(Clone)]
+pub struct BearerToken(Secret);
+
+impl BearerToken {
+    pub fn parse(raw: &str) -> Result<BearerToken, &'static str> {
+        if raw.chars().count() < 16 || raw.contains(char::is_whitespace) {
+            return Err("must be at least 16 characters without spaces");
+        }
+        Ok(BearerToken(Secret::new(raw)))
+    }
+
+    /// Whether `given` (what followed `Bearer `) is this token.
+    pub fn accepts(&self, given: &str) -> bool {
+        self.0.expose().as_bytes().ct_eq(given.as_bytes()).into()
+    }
+}
+
 impl PartialEq for FernetKeys {
     fn eq(&self, other: &Self) -> bool {
         self.text == other.text
@@ -140,7 +159,7 @@ macro_rules! redacted_debug {
     )*};
 }
 
-redacted_debug!(SecretKey, FernetKeys, TotpSecret, PasswordHash);
+redacted_debug!(SecretKey, FernetKeys, TotpSecret, PasswordHash, BearerToken);
 
 #[cfg(test)]
 mod tests {
@@ -168,6 +187,15 @@ mod tests {
             "key 2 of 2 is not a Fernet key (url-safe base64 of 32 bytes)"
         );
         assert_eq!(FernetKeys::parse(&format!("{good},{good}")).unwrap().keys().len(), 2);
+    }
+
+    #[test]
+    fn a_bearer_token_is_long_and_compared_whole() {
+        assert!(BearerToken::parse("short").is_err());
+        assert!(BearerToken::parse("sixteen chars ok").is_err(), "no spaces");
+        let token = BearerToken::parse("a-long-enough-token").unwrap();
+        assert!(token.accepts("a-long-enough-token"));
+        assert!(!token.accepts("a-long-enough-toke") && !token.accepts(""));
     }
 
     #[test]

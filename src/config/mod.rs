@@ -17,7 +17,7 @@ pub use rate::Rate;
 pub use sources::Sources;
 
 use crate::domain::Phone;
-use crate::keys::{FernetKeys, PasswordHash, SecretKey, TotpSecret};
+use crate::keys::{BearerToken, FernetKeys, PasswordHash, SecretKey, TotpSecret};
 use crate::secret::Secret;
 
 /// Where the system is mounted: `/` or `/a/b` (no trailing slash).
@@ -127,7 +127,7 @@ pub struct Config {
     pub captcha_test_answer: Option<Secret>,
     pub phone_default_region: Option<String>,
     /// Bearer token that unlocks `/healthz`'s details (and, later, `/metrics`).
-    pub metrics_token: Option<Secret>,
+    pub metrics_token: Option<BearerToken>,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -200,6 +200,17 @@ impl Section<'_> {
         parse(&raw).map_err(|problem| ConfigError::invalid(key, problem))
     }
 
+    /// A value that may be unset, parsed into its type when it is set.
+    fn optional<T, E: Into<String>>(
+        &self,
+        key: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, ConfigError> {
+        self.text(key)?
+            .map(|raw| parse(&raw).map_err(|problem| ConfigError::invalid(key, problem)))
+            .transpose()
+    }
+
     /// A value that must be set, parsed into its type.
     fn required<T, E: Into<String>>(
         &self,
@@ -222,12 +233,7 @@ impl Config {
         let secret_key = s.required("secret_key", SecretKey::parse)?;
         let fernet_keys = s.required("fernet_key", FernetKeys::parse)?;
         let totp_secret = s.required("totp_secret", TotpSecret::parse)?;
-        let admin_password_hash = match s.text("admin_password_hash")? {
-            None => None,
-            Some(raw) => {
-                Some(PasswordHash::parse(&raw).map_err(|p| ConfigError::invalid("admin_password_hash", p))?)
-            }
-        };
+        let admin_password_hash = s.optional("admin_password_hash", PasswordHash::parse)?;
 
         let numverify = NumverifyConfig {
             api_key: s.secret("numverify.api_key")?,
@@ -316,15 +322,7 @@ impl Config {
             None => None,
         };
 
-        let metrics_token = match s.secret("metrics_token")? {
-            Some(t) if t.expose().chars().count() < 16 || t.expose().contains(char::is_whitespace) => {
-                return Err(ConfigError::invalid(
-                    "metrics_token",
-                    "must be at least 16 characters without spaces",
-                ))
-            }
-            other => other,
-        };
+        let metrics_token = s.optional("metrics_token", BearerToken::parse)?;
 
         Ok(Config {
             secret_key,

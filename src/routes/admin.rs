@@ -101,7 +101,7 @@ async fn login(
         return Err(WebError::TooMany { retry_after: wait });
     }
     let password_ok = app.admin.password_ok(&form.password).await;
-    let step = app.admin.code_step(&form.code, app.clock.now_ms() / 1000);
+    let step = app.admin.code_step(&form.code, now as u64);
     let accepted = match (password_ok, step) {
         (true, Some(step)) => app.store.accept_totp_step(step as i64).await?,
         _ => false,

@@ -5,7 +5,6 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route};
 use serde_json::{json, Value};
-use subtle::ConstantTimeEq;
 
 use crate::guards::limited::budget;
 use crate::guards::session::AdminSession;
@@ -28,9 +27,7 @@ impl<'r> FromRequest<'r> for Operator {
         let app = rocket::outcome::try_outcome!(req.guard::<App>().await);
         let bearer = req.headers().get_one("Authorization").and_then(|v| v.strip_prefix("Bearer "));
         let token_ok = match (&app.config.metrics_token, bearer) {
-            (Some(token), Some(given)) => {
-                bool::from(token.expose().as_bytes().ct_eq(given.trim().as_bytes()))
-            }
+            (Some(token), Some(given)) => token.accepts(given.trim()),
             _ => false,
         };
         if token_ok || req.guard::<AdminSession>().await.is_success() {
