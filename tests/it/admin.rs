@@ -4,18 +4,9 @@
 use std::time::Duration;
 
 use crate::helpers::*;
-use contact_client::Clock;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
 use rocket_db_pools::sqlx::{self, Row};
-
-async fn clocked_app(extra: &[(&str, &str)]) -> (Client, tempfile::TempDir, Clock) {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Clock::system();
-    let rocket =
-        rocket::custom(figment(&dir, extra)).attach(contact_client::fairing().with_clock(clock.clone()));
-    (Client::tracked(rocket).await.unwrap(), dir, clock)
-}
 
 async fn pool(dir: &std::path::Path) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("contact.db").display())).await.unwrap()

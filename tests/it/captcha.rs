@@ -2,9 +2,7 @@
 //! use, expiry on an injected clock; and the honeypot.
 
 use crate::helpers::*;
-use contact_client::Clock;
 use rocket::http::{ContentType, Header, Status};
-use rocket::local::asynchronous::Client;
 use std::time::Duration;
 
 async fn stored(app: &TestApp) -> i64 {
@@ -127,11 +125,7 @@ async fn missing_or_wrong_answers_are_field_errors_and_store_nothing() {
 
 #[rocket::async_test]
 async fn challenges_expire_after_300_seconds() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Clock::system();
-    let rocket =
-        rocket::custom(figment(&dir, &[])).attach(contact_client::fairing().with_clock(clock.clone()));
-    let client = Client::tracked(rocket).await.unwrap();
+    let (client, _dir, clock) = clocked_app(&[]).await;
 
     let fresh = form_tokens(&client, "/").await;
     clock.advance(Duration::from_secs(299));
@@ -168,14 +162,7 @@ async fn the_honeypot_answers_like_a_success_and_stores_nothing() {
     }
     assert!(ids[0] > 0 && ids[1] == ids[0] + 1, "ids advance like real ones: {ids:?}");
     assert_eq!(stored(&app).await, 0);
-    let health = app
-        .client
-        .get("/healthz")
-        .header(Header::new("Authorization", format!("Bearer {METRICS_TOKEN}")))
-        .dispatch()
-        .await;
-    let health: serde_json::Value = serde_json::from_str(&health.into_string().await.unwrap()).unwrap();
-    assert_eq!(health["honeypot_hits"], 3);
+    assert_eq!(operator_health(&app.client).await["honeypot_hits"], 3);
 }
 
 #[rocket::async_test]

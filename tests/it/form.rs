@@ -360,13 +360,7 @@ async fn healthz_tells_the_public_only_its_status() {
         let res = app.client.get("/healthz").header(Header::new("Authorization", wrong)).dispatch().await;
         assert_eq!(res.into_string().await.unwrap(), r#"{"status":"ok"}"#, "{wrong}");
     }
-    let res = app
-        .client
-        .get("/healthz")
-        .header(Header::new("Authorization", format!("Bearer {METRICS_TOKEN}")))
-        .dispatch()
-        .await;
-    let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+    let body = operator_health(&app.client).await;
     assert_eq!(body["database"], "ok");
     assert_eq!(body["captcha"], "test", "the test instances run in CAPTCHA test mode");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
@@ -383,11 +377,7 @@ async fn healthz_details_for_a_signed_in_admin() {
 
 #[rocket::async_test]
 async fn the_preferred_time_is_judged_by_the_instances_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = contact_client::Clock::system();
-    let rocket =
-        rocket::custom(figment(&dir, &[])).attach(contact_client::fairing().with_clock(clock.clone()));
-    let client = rocket::local::asynchronous::Client::tracked(rocket).await.unwrap();
+    let (client, _dir, clock) = clocked_app(&[]).await;
     clock.advance(std::time::Duration::from_secs(2 * 86_400));
     let res = submit(&client, &with(valid_fields(), "preferred_time", &in_days(1)), true).await;
     assert_eq!(res.status(), Status::UnprocessableEntity, "tomorrow is the past on this clock");

@@ -58,6 +58,25 @@ pub async fn app() -> TestApp {
     app_with(&[]).await
 }
 
+/// An instance on a clock the test moves forward instead of sleeping.
+pub async fn clocked_app(extra: &[(&str, &str)]) -> (Client, TempDir, contact_client::Clock) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = contact_client::Clock::system();
+    let rocket =
+        rocket::custom(figment(&dir, extra)).attach(contact_client::fairing().with_clock(clock.clone()));
+    (Client::tracked(rocket).await.unwrap(), dir, clock)
+}
+
+/// `/healthz` as an operator sees it (with `METRICS_TOKEN`).
+pub async fn operator_health(client: &Client) -> serde_json::Value {
+    let res = client
+        .get("/healthz")
+        .header(Header::new("Authorization", format!("Bearer {METRICS_TOKEN}")))
+        .dispatch()
+        .await;
+    serde_json::from_str(&res.into_string().await.unwrap()).unwrap()
+}
+
 /// The value of `<input name="NAME" value="…">` in a page.
 pub fn input_value(html: &str, name: &str) -> Option<String> {
     let at = html.find(&format!("name=\"{name}\""))?;
