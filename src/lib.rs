@@ -10,22 +10,31 @@
 //! The fairing reads the `contact` section of the host's figment (`[default.contact]` in
 //! Rocket.toml) and mounts the form, CAPTCHA, health check and admin under `base_path`.
 
+/// Modules this crate's own tests and benchmarks reach into (feature `internals`, which only
+/// the crate's dev-dependency on itself turns on); for every other user they are private.
+macro_rules! internal {
+    ($($module:ident),* $(,)?) => {$(
+        #[cfg(feature = "internals")]
+        pub mod $module;
+        #[cfg(not(feature = "internals"))]
+        mod $module;
+    )*};
+}
+
+pub mod appliance;
 mod assets;
 mod back_office;
 mod captcha;
-pub mod clock;
+mod clock;
 pub mod config;
-pub mod crypto;
-pub mod domain;
 mod errors;
 mod fairing;
 mod files;
 mod guards;
 mod headers;
 mod intake;
-pub mod keys;
-pub mod logging;
-pub mod maintenance;
+mod logging;
+mod maintenance;
 mod phone;
 #[cfg(test)]
 mod properties;
@@ -33,24 +42,20 @@ mod ratelimit;
 mod redis_conn;
 mod render;
 mod routes;
-pub mod secret;
-pub mod sign_in;
+mod sign_in;
 mod state;
-pub mod store;
 mod sync;
 mod ttl_map;
+internal!(crypto, domain, keys, secret, store);
 
-/// Drawing a CAPTCHA answer as a PNG and speaking it as a WAV (with the letters' recordings
-/// that [`Voice::load`] decodes): what `/captcha/<token>/image` and `/captcha/<token>/audio`
-/// serve.
+/// Drawing a CAPTCHA answer as a PNG and speaking it as a WAV, for the benchmarks.
+#[cfg(feature = "internals")]
 pub use captcha::{draw_png, draw_wav, Voice};
 pub use clock::Clock;
-pub use config::Config;
+pub use config::{Config, ConfigBuilder, ConfigError};
 pub use fairing::{fairing, ContactClient};
 pub use state::StartError;
 
-/// For hosts that use rocket_dyn_templates (feature `dyn-templates`): our templates in their
-/// engine, to `{% include %}` or `{% extends %}` from their own pages.
 #[cfg(feature = "dyn-templates")]
 pub mod dyn_templates {
     use crate::config::BasePath;

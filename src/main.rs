@@ -5,13 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use contact_client::config::secrets::{self, Mode};
-use contact_client::config::{Config, Sources};
-use contact_client::crypto::Vault;
-use contact_client::maintenance::{ExportFormat, Maintenance, MaintenanceError};
-use contact_client::secret::Secret;
-use contact_client::store::Store;
-use contact_client::ContactClient;
+use contact_client::appliance::{
+    self, Bootstrap, ExportFormat, Listen, Maintenance, MaintenanceError, Mode, Secret, Sources,
+};
+use contact_client::{Config, ContactClient};
 use figment::Figment;
 
 /// glibc's malloc took a tenth of the server's time under load (its free lists, consolidation
@@ -124,14 +121,21 @@ fn process_env() -> impl Iterator<Item = (String, String)> {
     std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
 }
 
-fn load(sources: &Sources, mode: Mode) -> Result<(Config, secrets::Bootstrap), Failure> {
+/// The instance's configuration, where the appliance listens, and what the bootstrap did.
+struct Loaded {
+    config: Config,
+    listen: Listen,
+    bootstrap: Bootstrap,
+}
+
+fn load(sources: &Sources, mode: Mode) -> Result<Loaded, Failure> {
     let figment = sources.figment(process_env())?;
-    let (figment, bootstrap) = secrets::bootstrap(figment, mode)?;
-    Ok((Config::from_figment(&figment)?, bootstrap))
+    let (figment, bootstrap) = appliance::bootstrap(figment, mode)?;
+    Ok(Loaded { config: Config::from_figment(&figment)?, listen: Listen::from_figment(&figment)?, bootstrap })
 }
 
 fn serve(sources: &Sources) -> Result<(), Failure> {
-    let (config, bootstrap) = load(sources, Mode::Write)?;
+    let Loaded { config, listen, bootstrap } = load(sources, Mode::Write)?;
     if !bootstrap.generated.is_empty() {
         eprintln!(
             "contact-client: generated {} and kept them in {} (mode 0600); back this file up",
@@ -143,12 +147,12 @@ fn serve(sources: &Sources) -> Result<(), Failure> {
         print_enrolment(totp);
     }
     // Before Rocket starts, so that Rocket's own logger (which writes request URIs) stands aside.
-    if let Err(e) = contact_client::logging::Logger::install() {
+    if let Err(e) = appliance::Logger::install() {
         eprintln!("contact-client: no logger ({e})");
     }
     let rocket_config = Figment::from(rocket::Config::default())
-        .merge(("address", config.address))
-        .merge(("port", config.port))
+        .merge(("address", listen.address))
+        .merge(("port", listen.port))
         // Rocket reads the client address from X-Real-IP unless told not to, and logs the value
         // when it is malformed; PROXY_IP_HEADER is ours to read.
         .merge(("ip_header", false))
@@ -172,58 +176,32 @@ fn serve(sources: &Sources) -> Result<(), Failure> {
 }
 
 fn keygen() -> Result<(), Failure> {
-    let (lines, totp) = secrets::fresh_env_lines();
+    let (lines, totp) = appliance::fresh_env_lines();
     print!("{lines}");
     print_enrolment(&totp);
     Ok(())
 }
 
 fn check(sources: &Sources) -> Result<(), Failure> {
-    let (config, bootstrap) = load(sources, Mode::ReadOnly)?;
+    let Loaded { config, listen, bootstrap } = load(sources, Mode::ReadOnly)?;
     println!("configuration: ok");
-    println!("  listen:        {}:{}", config.address, config.port);
-    println!("  base path:     {}", config.base_path.as_str());
-    println!("  environment:   {:?}", config.env);
-    println!("  data dir:      {}", config.data_dir.display());
-    println!("  fernet keys:   {}", config.fernet_keys.keys().len());
-    println!(
-        "  admin password: {}",
-        if config.admin_password_hash.is_some() { "required" } else { "not set (TOTP code only)" }
-    );
-    println!(
-        "  numverify:     {}",
-        if config.numverify.api_key.is_some() { "on" } else { "off (local phone validation)" }
-    );
-    println!("  rate limits:   {}", if config.ratelimit.enabled { "on" } else { "OFF" });
-    if config.captcha_test_answer.is_some() {
-        println!("  captcha:       TEST MODE (CAPTCHA_TEST_ANSWER is set)");
-    }
+    println!("{}", appliance::describe(&config, &listen));
     for name in &bootstrap.generated {
         println!("  {name}: not set; `serve` will generate it into {}", bootstrap.path.display());
     }
-    if !config.database.exists() {
-        println!("database: {} does not exist yet; `serve` will create it", config.database.display());
+    let database = appliance::database(&config);
+    if !database.exists() {
+        println!("database: {} does not exist yet; `serve` will create it", database.display());
         return Ok(());
     }
-    let runtime = rocket::tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure(format!("cannot start the runtime: {e}"), 1))?;
-    runtime.block_on(async {
-        let store = Store::open(&config.database).await?;
-        store.ping().await?;
-        let sample = store.sealed_sample(contact_client::crypto::KEY_SAMPLE).await?;
-        store.close().await;
-        Vault::new(&config.fernet_keys).opens(&sample).map_err(|e| Failure(e.to_string(), 1))?;
-        Ok::<(), Failure>(())
-    })?;
-    println!("database: {} ok", config.database.display());
+    on_database(&config, async |m| m.verify().await)?;
+    println!("database: {} ok", database.display());
     Ok(())
 }
 
 /// The configuration for commands that read stored data: the keys must exist already.
 fn load_existing(sources: &Sources) -> Result<Config, Failure> {
-    let (config, bootstrap) = load(sources, Mode::ReadOnly)?;
+    let Loaded { config, bootstrap, .. } = load(sources, Mode::ReadOnly)?;
     if let Some(missing) = bootstrap.generated.first() {
         return Err(Failure(
             format!(
@@ -240,13 +218,19 @@ fn with_maintenance<T>(
     sources: &Sources,
     work: impl AsyncFnOnce(&Maintenance) -> Result<T, MaintenanceError>,
 ) -> Result<T, Failure> {
-    let config = load_existing(sources)?;
+    on_database(&load_existing(sources)?, work)
+}
+
+fn on_database<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&Maintenance) -> Result<T, MaintenanceError>,
+) -> Result<T, Failure> {
     let runtime = rocket::tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure(format!("cannot start the runtime: {e}"), 1))?;
     runtime.block_on(async {
-        let maintenance = Maintenance::open(&config).await.map_err(|e| Failure(e.to_string(), 1))?;
+        let maintenance = Maintenance::open(config).await.map_err(|e| Failure(e.to_string(), 1))?;
         let result = work(&maintenance).await.map_err(|e| Failure(e.to_string(), 1));
         maintenance.close().await;
         result
@@ -301,7 +285,7 @@ fn hash_password() -> Result<(), Failure> {
     if password.is_empty() {
         return Err(Failure("no password on standard input".into(), 2));
     }
-    let hash = contact_client::sign_in::hash_password(password).map_err(|e| Failure(e.to_string(), 1))?;
+    let hash = appliance::hash_password(password).map_err(|e| Failure(e.to_string(), 1))?;
     println!("{hash}");
     Ok(())
 }
@@ -312,14 +296,9 @@ fn healthcheck(sources: &Sources, url: Option<String>) -> Result<(), Failure> {
     let url = match url {
         Some(url) => url,
         None => {
-            let (config, _) = load(sources, Mode::ReadOnly)?;
-            let host = match config.address {
-                std::net::IpAddr::V4(v4) if v4.is_unspecified() => "127.0.0.1".to_string(),
-                std::net::IpAddr::V6(v6) if v6.is_unspecified() => "[::1]".to_string(),
-                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
-                ip => ip.to_string(),
-            };
-            format!("http://{host}:{}{}", config.port, config.base_path.join("/healthz"))
+            let Loaded { config, listen, .. } = load(sources, Mode::ReadOnly)?;
+            let base = config.base_path().trim_end_matches('/');
+            format!("{}{base}/healthz", listen.local_url())
         }
     };
     let unhealthy = |why: String| Failure(format!("unhealthy: {why}"), 1);
@@ -355,7 +334,7 @@ fn healthcheck(sources: &Sources, url: Option<String>) -> Result<(), Failure> {
 
 /// The admin's TOTP enrolment, on the terminal only: the otpauth URI and its QR code.
 fn print_enrolment(totp: &Secret) {
-    let uri = secrets::otpauth_uri(totp);
+    let uri = appliance::otpauth_uri(totp);
     eprintln!("Admin sign-in: scan this QR code with an authenticator app (shown once), or enter the URI:");
     if let Ok(code) = qrcode::QrCode::new(uri.as_bytes()) {
         use qrcode::render::unicode::Dense1x2;

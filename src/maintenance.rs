@@ -19,6 +19,8 @@ pub enum MaintenanceError {
     TargetExists(String),
     #[error("a stored value cannot be decrypted with any key in FERNET_KEY; nothing was changed")]
     Undecryptable,
+    #[error(transparent)]
+    Keys(#[from] crate::crypto::VaultError),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +93,14 @@ impl Maintenance {
         let cleared = self.store.clear_sign_in_failures(None).await?;
         self.audit("sign_in_unlock").await?;
         Ok(cleared)
+    }
+
+    /// The database answers and FERNET_KEY opens a sample of what it holds.
+    pub async fn verify(&self) -> Result<(), MaintenanceError> {
+        self.store.ping().await?;
+        let sample = self.store.sealed_sample(crate::crypto::KEY_SAMPLE).await?;
+        self.vault.opens(&sample)?;
+        Ok(())
     }
 
     pub async fn close(&self) {

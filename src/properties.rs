@@ -116,7 +116,7 @@ proptest! {
         let _ = SecretKey::parse(&raw);
         if let Ok(totp) = TotpSecret::parse(&raw) {
             prop_assert!(totp.bytes().len() >= TotpSecret::MIN_BYTES);
-            prop_assert!(TotpSecret::parse(totp.base32()).is_ok());
+            prop_assert!(TotpSecret::parse(&totp.base32()).is_ok());
         }
         let _ = FernetKeys::parse(&raw);
     }

@@ -29,7 +29,9 @@ use drawers::Drawers;
 use ledger::{Ledger, TokenId};
 
 pub use ledger::Check;
-pub use render::{png as draw_png, wav as draw_wav, Voice};
+pub use render::Voice;
+#[cfg(feature = "internals")]
+pub use render::{png as draw_png, wav as draw_wav};
 
 /// How long a challenge lives.
 pub const LIFETIME: Duration = Duration::from_secs(300);

@@ -2,17 +2,22 @@
 //! section, or the appliance's TOML/.env/environment layers); [`Config::from_figment`] turns
 //! them into typed values or one error that names the key and never echoes its value.
 
+mod builder;
+mod listen;
 mod rate;
 pub mod secrets;
 pub mod settings;
 pub mod sources;
+#[cfg(test)]
+mod tests;
 
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use figment::value::Value;
 use figment::Figment;
 
+pub use builder::ConfigBuilder;
+pub use listen::Listen;
 pub use rate::Rate;
 pub use sources::Sources;
 
@@ -109,25 +114,25 @@ pub struct RateLimitConfig {
     pub default: Rate,
 }
 
+/// The validated configuration of one instance: made by [`Config::from_figment`] or
+/// [`Config::builder`], so every value in it has passed its check.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub secret_key: SecretKey,
-    pub fernet_keys: FernetKeys,
-    pub totp_secret: TotpSecret,
-    pub admin_password_hash: Option<PasswordHash>,
-    pub numverify: NumverifyConfig,
-    pub database: PathBuf,
-    pub ratelimit: RateLimitConfig,
-    pub env: AppEnv,
-    pub address: IpAddr,
-    pub port: u16,
-    pub base_path: BasePath,
-    pub proxy_ip_header: Option<String>,
-    pub data_dir: PathBuf,
-    pub captcha_test_answer: Option<Secret>,
-    pub phone_default_region: Option<String>,
+    pub(crate) secret_key: SecretKey,
+    pub(crate) fernet_keys: FernetKeys,
+    pub(crate) totp_secret: TotpSecret,
+    pub(crate) admin_password_hash: Option<PasswordHash>,
+    pub(crate) numverify: NumverifyConfig,
+    pub(crate) database: PathBuf,
+    pub(crate) ratelimit: RateLimitConfig,
+    pub(crate) env: AppEnv,
+    pub(crate) base_path: BasePath,
+    pub(crate) proxy_ip_header: Option<String>,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) captcha_test_answer: Option<Secret>,
+    pub(crate) phone_default_region: Option<String>,
     /// Bearer token that unlocks `/healthz`'s details (and, later, `/metrics`).
-    pub metrics_token: Option<BearerToken>,
+    pub(crate) metrics_token: Option<BearerToken>,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -225,9 +230,20 @@ impl Section<'_> {
 }
 
 impl Config {
+    /// Where the system is mounted.
+    pub fn base_path(&self) -> &str {
+        self.base_path.as_str()
+    }
+
+    /// A configuration set in code, validated like a file when it is built.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
     /// Validates the `contact` section of `root` (a figment whose `contact` key holds it).
     pub fn from_figment(root: &Figment) -> Result<Config, ConfigError> {
         let focused = root.focus("contact");
+        settings::reject_unknown_keys(&focused)?;
         let s = Section(&focused);
 
         let secret_key = s.required("secret_key", SecretKey::parse)?;
@@ -283,14 +299,6 @@ impl Config {
             "development" => Ok(AppEnv::Development),
             _ => Err("must be production or development"),
         })?;
-        let address = s.parsed("address", |v| match v {
-            "localhost" => Ok(IpAddr::from([127, 0, 0, 1])),
-            _ => v.parse().map_err(|_| "must be an IP address such as 127.0.0.1 or ::"),
-        })?;
-        let port = s.parsed("port", |v| match v.parse::<u16>() {
-            Ok(p) if p > 0 => Ok(p),
-            _ => Err("must be a port number from 1 to 65535"),
-        })?;
         let base_path = s.parsed("base_path", BasePath::parse)?;
         let proxy_ip_header = match s.text("proxy_ip_header")? {
             Some(h) if h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => Some(h),
@@ -333,8 +341,6 @@ impl Config {
             database,
             ratelimit,
             env,
-            address,
-            port,
             base_path,
             proxy_ip_header,
             data_dir,
@@ -367,32 +373,4 @@ fn sqlite_path(raw: &str) -> Result<PathBuf, &'static str> {
         return Err("only SQLite is supported: give a file path or a sqlite:// URL");
     }
     Ok(PathBuf::from(raw))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_paths_are_normalised_and_checked() {
-        assert_eq!(BasePath::parse("/").unwrap().as_str(), "/");
-        assert_eq!(BasePath::parse("/contact/").unwrap().as_str(), "/contact");
-        assert_eq!(BasePath::parse("/a/b").unwrap().join("/thanks"), "/a/b/thanks");
-        assert_eq!(BasePath::parse("/a").unwrap().join("/"), "/a");
-        assert_eq!(BasePath::parse("/").unwrap().join("/thanks"), "/thanks");
-        for bad in ["", "contact", "/a//b", "/a/../b", "/a b", "/a?x"] {
-            assert!(BasePath::parse(bad).is_err(), "{bad:?} accepted");
-        }
-        let base = BasePath::parse("/contact").unwrap();
-        assert!(base.contains("/contact") && base.contains("/contact/thanks"));
-        assert!(!base.contains("/contacts") && !base.contains("/"));
-    }
-
-    #[test]
-    fn database_urls() {
-        assert_eq!(sqlite_path("sqlite:///var/x.db").unwrap(), PathBuf::from("/var/x.db"));
-        assert_eq!(sqlite_path("sqlite://x.db?mode=rwc").unwrap(), PathBuf::from("x.db"));
-        assert_eq!(sqlite_path("contacts.db").unwrap(), PathBuf::from("contacts.db"));
-        assert!(sqlite_path("postgres://db/x").is_err());
-    }
 }

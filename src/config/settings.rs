@@ -72,3 +72,25 @@ pub fn markdown() -> String {
     }
     out
 }
+
+/// A key the table does not hold is a typo (`ratelimit.submt`) that would otherwise leave its
+/// setting at the default without a word.
+pub(super) fn reject_unknown_keys(section: &figment::Figment) -> Result<(), super::ConfigError> {
+    fn walk(prefix: &str, dict: &figment::value::Dict) -> Result<(), super::ConfigError> {
+        for (name, value) in dict {
+            let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+            match value {
+                figment::value::Value::Dict(_, inner) if setting_of(&key).is_none() => walk(&key, inner)?,
+                _ if setting_of(&key).is_none() => {
+                    return Err(super::ConfigError::invalid(
+                        &key,
+                        "is not a setting (see docs/configuration.md)",
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+    walk("", &section.extract::<figment::value::Dict>().unwrap_or_default())
+}

@@ -7,7 +7,7 @@ mod batch;
 mod migrations;
 mod submissions;
 
-pub use admin::{AuditRow, Throttle};
+pub use admin::Throttle;
 pub use submissions::{Filter, NoteRow, SubmissionRow};
 
 use std::mem::ManuallyDrop;

@@ -45,7 +45,6 @@ impl SubmissionRow {
 
 #[derive(Debug, Clone)]
 pub struct NoteRow {
-    pub id: i64,
     pub created_at: String,
     pub body: String,
 }
@@ -187,11 +186,11 @@ impl Store {
     }
 
     pub async fn notes(&self, submission_id: i64) -> Result<Vec<NoteRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, created_at, body FROM notes WHERE submission_id = ? ORDER BY id")
+        let rows = sqlx::query("SELECT created_at, body FROM notes WHERE submission_id = ? ORDER BY id")
             .bind(submission_id)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(|r| NoteRow { id: r.get(0), created_at: r.get(1), body: r.get(2) }).collect())
+        Ok(rows.iter().map(|r| NoteRow { created_at: r.get(0), body: r.get(1) }).collect())
     }
 
     /// False when the submission does not exist.

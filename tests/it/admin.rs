@@ -104,7 +104,7 @@ async fn malformed_codes_are_refused_without_a_panic() {
 
 #[rocket::async_test]
 async fn with_a_password_both_are_needed_and_the_error_says_neither() {
-    let hash = contact_client::sign_in::hash_password("correct horse battery staple").unwrap();
+    let hash = contact_client::appliance::hash_password("correct horse battery staple").unwrap();
     let app = app_with(&[("admin_password_hash", &hash)]).await;
     let html = app.client.get("/admin/login").dispatch().await.into_string().await.unwrap();
     assert!(html.contains("name=\"password\""));
@@ -579,7 +579,7 @@ async fn wrong_codes_from_a_thousand_addresses_are_throttled_per_account() {
     assert!(wait > 30 && wait <= 3600 - elapsed, "locked for the rest of the hour: {wait} s");
     let fig = figment(&dir, &[("proxy_ip_header", "X-Real-IP")]);
     let config = contact_client::Config::from_figment(&fig).unwrap();
-    let maintenance = contact_client::maintenance::Maintenance::open(&config).await.unwrap();
+    let maintenance = contact_client::appliance::Maintenance::open(&config).await.unwrap();
     assert_eq!(maintenance.unlock_sign_in().await.unwrap(), 1);
     maintenance.close().await;
     let res = sign_in_from(&client, "192.0.2.2", &totp_code(TOTP_SECRET, now)).await;

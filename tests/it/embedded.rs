@@ -160,3 +160,13 @@ async fn a_host_can_ask_for_generated_secrets() {
         "without asking, no secrets are made"
     );
 }
+#[rocket::async_test]
+async fn the_embedded_fairing_refuses_bad_config_at_ignite() {
+    let dir = tempfile::tempdir().unwrap();
+    let rocket = rocket::custom(crate::helpers::figment(&dir, &[("base_path", "no-slash")]))
+        .attach(contact_client::fairing());
+    let err = rocket.ignite().await.expect_err("ignite fails");
+    assert!(
+        matches!(err.kind(), rocket::error::ErrorKind::FailedFairings(f) if f[0].name == "ContactClient")
+    );
+}

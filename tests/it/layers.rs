@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     // Test-only modules inside the library may reach every layer.
     ("tests", &["properties"]),
-    ("web", &["lib", "fairing", "routes", "guards", "errors", "headers"]),
+    ("web", &["lib", "appliance", "fairing", "routes", "guards", "errors", "headers"]),
     (
         "application",
         &[

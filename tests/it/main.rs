@@ -9,7 +9,6 @@ mod binary;
 mod browser;
 mod captcha;
 mod cli;
-mod config;
 mod deploy;
 mod durability;
 mod dyn_templates;

@@ -251,7 +251,7 @@ async fn data_files_are_readable_by_their_owner_only() {
     let config =
         contact_client::Config::from_figment(&figment(&dir, &[("data_dir", data.to_str().unwrap())]))
             .unwrap();
-    let maintenance = contact_client::maintenance::Maintenance::open(&config).await.unwrap();
+    let maintenance = contact_client::appliance::Maintenance::open(&config).await.unwrap();
     let backup = dir.path().join("backup.db");
     maintenance.backup(&backup).await.unwrap();
     maintenance.close().await;

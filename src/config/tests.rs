@@ -4,15 +4,20 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use contact_client::config::secrets::{bootstrap, Mode};
-use contact_client::config::{Config, ConfigError, LimitStorage, Sources};
 use figment::Figment;
+
+use super::secrets::{bootstrap, Mode};
+use super::*;
+
+const SECRET_KEY: &str = "test-secret-key-that-is-long-enough-0123456789";
+const FERNET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 fn keys_env() -> Vec<(String, String)> {
     vec![
-        ("SECRET_KEY".into(), crate::helpers::SECRET_KEY.into()),
-        ("FERNET_KEY".into(), crate::helpers::FERNET_KEY.into()),
-        ("TOTP_SECRET".into(), crate::helpers::TOTP_SECRET.into()),
+        ("SECRET_KEY".into(), SECRET_KEY.into()),
+        ("FERNET_KEY".into(), FERNET_KEY.into()),
+        ("TOTP_SECRET".into(), TOTP_SECRET.into()),
     ]
 }
 
@@ -22,17 +27,24 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     all
 }
 
+/// The instance's configuration, after the appliance's listen keys were checked too.
 fn load(sources: &Sources, env: Vec<(String, String)>) -> Result<Config, ConfigError> {
-    Config::from_figment(&sources.figment(env)?)
+    let figment = sources.figment(env)?;
+    Listen::from_figment(&figment)?;
+    Config::from_figment(&figment)
+}
+
+fn listen(sources: &Sources, env: Vec<(String, String)>) -> Listen {
+    Listen::from_figment(&sources.figment(env).unwrap()).unwrap()
 }
 
 #[test]
 fn defaults_are_safe() {
     let config = load(&Sources::default(), keys_env()).unwrap();
-    assert_eq!(config.address.to_string(), "127.0.0.1");
-    assert_eq!(config.port, 8080);
+    let at = listen(&Sources::default(), keys_env());
+    assert_eq!((at.address.to_string(), at.port), ("127.0.0.1".into(), 8080));
     assert_eq!(config.base_path.as_str(), "/");
-    assert_eq!(config.env, contact_client::config::AppEnv::Production);
+    assert_eq!(config.env, AppEnv::Production);
     assert_eq!(config.database, std::path::PathBuf::from("./data/contact.db"));
     assert_eq!(config.ratelimit.storage, LimitStorage::Memory);
     assert!(config.ratelimit.enabled);
@@ -57,21 +69,23 @@ fn toml_then_env_file_then_environment() {
 
     let only_toml = Sources { toml: Some(toml.clone()), env_file: None };
     let c = load(&only_toml, keys_env()).unwrap();
-    assert_eq!((c.port, c.base_path.as_str(), c.address.to_string()), (1111, "/from-toml", "0.0.0.0".into()));
+    let at = listen(&only_toml, keys_env());
+    assert_eq!(
+        (at.port, c.base_path.as_str(), at.address.to_string()),
+        (1111, "/from-toml", "0.0.0.0".into())
+    );
     assert_eq!(c.numverify.url, "https://toml.example/validate");
 
     let with_dotenv = Sources { toml: Some(toml.clone()), env_file: Some(dotenv.clone()) };
     let c = load(&with_dotenv, keys_env()).unwrap();
-    assert_eq!((c.port, c.base_path.as_str()), (2222, "/from-dotenv"));
-    assert_eq!(c.address.to_string(), "0.0.0.0", "keys .env does not set stay from TOML");
+    let at = listen(&with_dotenv, keys_env());
+    assert_eq!((at.port, c.base_path.as_str()), (2222, "/from-dotenv"));
+    assert_eq!(at.address.to_string(), "0.0.0.0", "keys .env does not set stay from TOML");
     assert_eq!(c.numverify.api_key.unwrap().expose(), "quoted-key");
 
-    let c = load(&with_dotenv, env(&[("PORT", "3333")])).unwrap();
-    assert_eq!((c.port, c.base_path.as_str()), (3333, "/from-dotenv"));
-
+    assert_eq!(listen(&with_dotenv, env(&[("PORT", "3333")])).port, 3333);
     // An empty variable counts as unset.
-    let c = load(&with_dotenv, env(&[("PORT", "")])).unwrap();
-    assert_eq!(c.port, 2222);
+    assert_eq!(listen(&with_dotenv, env(&[("PORT", "")])).port, 2222);
 }
 
 #[test]
@@ -79,8 +93,7 @@ fn contact_config_names_the_toml_file() {
     let dir = tempfile::tempdir().unwrap();
     let toml = dir.path().join("elsewhere.toml");
     fs::write(&toml, "[contact]\nport = 4444\n").unwrap();
-    let c = load(&Sources::default(), env(&[("CONTACT_CONFIG", toml.to_str().unwrap())])).unwrap();
-    assert_eq!(c.port, 4444);
+    assert_eq!(listen(&Sources::default(), env(&[("CONTACT_CONFIG", toml.to_str().unwrap())])).port, 4444);
 }
 
 #[test]
@@ -100,7 +113,7 @@ fn seed_names_keep_working() {
         ]),
     )
     .unwrap();
-    assert_eq!(c.env, contact_client::config::AppEnv::Development);
+    assert_eq!(c.env, AppEnv::Development);
     assert_eq!(c.database, std::path::PathBuf::from("/tmp/seed.db"));
     assert!(matches!(c.ratelimit.storage, LimitStorage::Redis(_)));
     assert_eq!((c.ratelimit.submit.count, c.ratelimit.submit.period.as_secs()), (7, 120));
@@ -110,7 +123,7 @@ fn seed_names_keep_working() {
     // APP_ENV wins over the seed's FLASK_ENV.
     let c =
         load(&Sources::default(), env(&[("FLASK_ENV", "development"), ("APP_ENV", "production")])).unwrap();
-    assert_eq!(c.env, contact_client::config::AppEnv::Production);
+    assert_eq!(c.env, AppEnv::Production);
 }
 
 /// Every bad value: its message names the key and does not contain the value.
@@ -195,14 +208,14 @@ fn first_run_generates_secrets_0600_and_reuses_them() {
     let dir = tempfile::tempdir().unwrap();
     let (fig, report) = bootstrap(bare_figment(dir.path(), &[]), Mode::Write).unwrap();
     assert_eq!(report.generated, vec!["SECRET_KEY", "FERNET_KEY", "TOTP_SECRET"]);
-    assert!(report.new_totp_secret.is_some(), "the TOTP enrolment is shown on first generation");
+    let totp = report.new_totp_secret.expect("the TOTP enrolment is shown on first generation");
     let first = Config::from_figment(&fig).expect("generated secrets are valid");
 
     let path = dir.path().join("secrets.env");
     let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(first.fernet_keys.expose()) && text.contains(first.totp_secret.base32()));
+    assert!(text.contains(first.fernet_keys.expose()) && text.contains(totp.expose()));
 
     let (fig, report) = bootstrap(bare_figment(dir.path(), &[]), Mode::Write).unwrap();
     assert!(
@@ -221,11 +234,10 @@ fn explicit_keys_win_over_the_secrets_file() {
     bootstrap(bare_figment(dir.path(), &[]), Mode::Write).unwrap();
     let before = fs::read_to_string(dir.path().join("secrets.env")).unwrap();
     let (fig, report) =
-        bootstrap(bare_figment(dir.path(), &[("fernet_key", crate::helpers::FERNET_KEY)]), Mode::Write)
-            .unwrap();
+        bootstrap(bare_figment(dir.path(), &[("fernet_key", FERNET_KEY)]), Mode::Write).unwrap();
     assert!(report.generated.is_empty());
     let config = Config::from_figment(&fig).unwrap();
-    assert_eq!(config.fernet_keys.expose(), crate::helpers::FERNET_KEY);
+    assert_eq!(config.fernet_keys.expose(), FERNET_KEY);
     assert_eq!(fs::read_to_string(dir.path().join("secrets.env")).unwrap(), before, "the file is untouched");
 }
 
@@ -233,10 +245,7 @@ fn explicit_keys_win_over_the_secrets_file() {
 fn only_missing_secrets_are_generated() {
     let dir = tempfile::tempdir().unwrap();
     let (_, report) = bootstrap(
-        bare_figment(
-            dir.path(),
-            &[("secret_key", crate::helpers::SECRET_KEY), ("totp_secret", crate::helpers::TOTP_SECRET)],
-        ),
+        bare_figment(dir.path(), &[("secret_key", SECRET_KEY), ("totp_secret", TOTP_SECRET)]),
         Mode::Write,
     )
     .unwrap();
@@ -259,25 +268,9 @@ fn read_only_bootstrap_writes_nothing() {
 fn secrets_never_show_in_debug_output() {
     let config = load(&Sources::default(), env(&[("NUMVERIFY_API_KEY", "numverify-access-key")])).unwrap();
     let debug = format!("{config:?}");
-    for secret in [
-        crate::helpers::SECRET_KEY,
-        crate::helpers::FERNET_KEY,
-        crate::helpers::TOTP_SECRET,
-        "numverify-access-key",
-    ] {
+    for secret in [SECRET_KEY, FERNET_KEY, TOTP_SECRET, "numverify-access-key"] {
         assert!(!debug.contains(secret), "a secret shows in Debug output");
     }
-}
-
-#[rocket::async_test]
-async fn the_embedded_fairing_refuses_bad_config_at_ignite() {
-    let dir = tempfile::tempdir().unwrap();
-    let rocket = rocket::custom(crate::helpers::figment(&dir, &[("base_path", "no-slash")]))
-        .attach(contact_client::fairing());
-    let err = rocket.ignite().await.expect_err("ignite fails");
-    assert!(
-        matches!(err.kind(), rocket::error::ErrorKind::FailedFairings(f) if f[0].name == "ContactClient")
-    );
 }
 
 #[test]
@@ -285,11 +278,7 @@ fn redis_url_is_the_clear_name_and_the_seed_name_still_works() {
     let url = "redis://127.0.0.1:6390/2";
     for name in ["REDIS_URL", "RATELIMIT_STORAGE_URL"] {
         let config = load(&Sources::default(), env(&[(name, url)])).unwrap();
-        assert_eq!(
-            config.ratelimit.storage,
-            LimitStorage::Redis(contact_client::secret::Secret::new(url)),
-            "{name}"
-        );
+        assert_eq!(config.ratelimit.storage, LimitStorage::Redis(Secret::new(url)), "{name}");
     }
     let both = load(&Sources::default(), env(&[("RATELIMIT_STORAGE_URL", "memory://"), ("REDIS_URL", url)]))
         .unwrap();
@@ -313,7 +302,7 @@ fn metrics_token_must_be_long_enough() {
 #[test]
 fn docs_configuration_md_is_the_settings_table() {
     let path = format!("{}/docs/configuration.md", env!("CARGO_MANIFEST_DIR"));
-    let table = contact_client::config::settings::markdown();
+    let table = settings::markdown();
     if std::env::var("CONTACT_WRITE_DOCS").as_deref() == Ok("1") {
         fs::write(&path, &table).unwrap();
     }
@@ -326,11 +315,69 @@ fn docs_configuration_md_is_the_settings_table() {
 
 #[test]
 fn every_environment_name_of_the_table_reaches_its_key() {
-    for setting in contact_client::config::settings::SETTINGS {
+    for setting in settings::SETTINGS {
         for name in setting.env {
-            let layer = contact_client::config::sources::env_layer([(name.to_string(), "x".to_string())]);
+            let layer = sources::env_layer([(name.to_string(), "x".to_string())]);
             let found = layer.focus("contact").find_value(setting.key);
             assert!(found.is_ok(), "{name} -> {}", setting.key);
         }
     }
+}
+
+#[test]
+fn base_paths_are_normalised_and_checked() {
+    assert_eq!(BasePath::parse("/").unwrap().as_str(), "/");
+    assert_eq!(BasePath::parse("/contact/").unwrap().as_str(), "/contact");
+    assert_eq!(BasePath::parse("/a/b").unwrap().join("/thanks"), "/a/b/thanks");
+    assert_eq!(BasePath::parse("/a").unwrap().join("/"), "/a");
+    assert_eq!(BasePath::parse("/").unwrap().join("/thanks"), "/thanks");
+    for bad in ["", "contact", "/a//b", "/a/../b", "/a b", "/a?x"] {
+        assert!(BasePath::parse(bad).is_err(), "{bad:?} accepted");
+    }
+    let base = BasePath::parse("/contact").unwrap();
+    assert!(base.contains("/contact") && base.contains("/contact/thanks"));
+    assert!(!base.contains("/contacts") && !base.contains("/"));
+}
+
+#[test]
+fn database_urls() {
+    assert_eq!(sqlite_path("sqlite:///var/x.db").unwrap(), PathBuf::from("/var/x.db"));
+    assert_eq!(sqlite_path("sqlite://x.db?mode=rwc").unwrap(), PathBuf::from("x.db"));
+    assert_eq!(sqlite_path("contacts.db").unwrap(), PathBuf::from("contacts.db"));
+    assert!(sqlite_path("postgres://db/x").is_err());
+}
+
+#[test]
+fn a_key_that_is_not_a_setting_is_named() {
+    let figment = Figment::new()
+        .merge(("contact.secret_key", SECRET_KEY))
+        .merge(("contact.fernet_key", FERNET_KEY))
+        .merge(("contact.totp_secret", TOTP_SECRET))
+        .merge(("contact.ratelimit.submt", "1/minute"));
+    let err = Config::from_figment(&figment).unwrap_err().to_string();
+    assert!(err.contains("contact.ratelimit.submt") && err.contains("is not a setting"), "{err}");
+    assert!(!err.contains("1/minute"), "{err}");
+}
+
+#[test]
+fn the_builder_validates_like_a_file() {
+    let built = Config::builder()
+        .set("secret_key", SECRET_KEY)
+        .set("fernet_key", FERNET_KEY)
+        .set("totp_secret", TOTP_SECRET)
+        .set("base_path", "/contact/")
+        .set("ratelimit.submit", "3 per 10 minutes")
+        .build()
+        .unwrap();
+    assert_eq!(built.base_path(), "/contact");
+    assert_eq!((built.ratelimit.submit.count, built.ratelimit.submit.period.as_secs()), (3, 600));
+    let err = Config::builder()
+        .set("secret_key", SECRET_KEY)
+        .set("fernet_key", FERNET_KEY)
+        .set("totp_secret", TOTP_SECRET)
+        .set("base_path", "no-slash")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("BASE_PATH") && !err.contains("no-slash"), "{err}");
 }

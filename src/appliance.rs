@@ -1,0 +1,41 @@
+//! What the `contact-client` binary needs from the library besides the fairing: where its
+//! configuration comes from, first-run secrets, the listen address, the logger, and the work it
+//! does on the database outside a running server.
+
+pub use crate::config::secrets::{bootstrap, fresh_env_lines, otpauth_uri, Bootstrap, Mode};
+pub use crate::config::{Listen, Sources};
+pub use crate::logging::Logger;
+pub use crate::maintenance::{ExportFormat, Maintenance, MaintenanceError};
+pub use crate::secret::Secret;
+pub use crate::sign_in::hash_password;
+
+use crate::config::Config;
+
+/// What `contact-client check` prints about a configuration: no secret, only whether it is set.
+pub fn describe(config: &Config, listen: &Listen) -> String {
+    let mut lines = vec![
+        format!("  listen:        {}:{}", listen.address, listen.port),
+        format!("  base path:     {}", config.base_path.as_str()),
+        format!("  environment:   {:?}", config.env),
+        format!("  data dir:      {}", config.data_dir.display()),
+        format!("  fernet keys:   {}", config.fernet_keys.keys().len()),
+        format!(
+            "  admin password: {}",
+            if config.admin_password_hash.is_some() { "required" } else { "not set (TOTP code only)" }
+        ),
+        format!(
+            "  numverify:     {}",
+            if config.numverify.api_key.is_some() { "on" } else { "off (local phone validation)" }
+        ),
+        format!("  rate limits:   {}", if config.ratelimit.enabled { "on" } else { "OFF" }),
+    ];
+    if config.captcha_test_answer.is_some() {
+        lines.push("  captcha:       TEST MODE (CAPTCHA_TEST_ANSWER is set)".into());
+    }
+    lines.join("\n")
+}
+
+/// The database file the configuration names.
+pub fn database(config: &Config) -> &std::path::Path {
+    &config.database
+}
