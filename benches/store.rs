@@ -23,6 +23,7 @@ fn row(n: usize) -> SealedSubmission {
         phone_country: None,
         phone_line_type: None,
         phone_carrier: None,
+        notify: Default::default(),
     }
 }
 

@@ -9,7 +9,18 @@ pub use crate::maintenance::{ExportFormat, Maintenance, MaintenanceError};
 pub use crate::secret::Secret;
 pub use crate::sign_in::hash_password;
 
+use crate::clock::Clock;
 use crate::config::Config;
+use crate::notify::Notifier;
+
+/// What `contact-client notify-test` does: a test email to the owners and a test event to the
+/// webhook, with the configured settings; each receiver with what happened. Empty when
+/// nothing is configured.
+pub async fn notify_test(config: &Config) -> Result<Vec<(&'static str, Result<(), String>)>, String> {
+    let notifier = Notifier::new(&config.notify, &config.base_path).map_err(|e| e.to_string())?;
+    let results = notifier.test(&Clock::system()).await;
+    Ok(results.into_iter().map(|(receiver, result)| (receiver, result.map_err(|e| e.to_string()))).collect())
+}
 
 /// What `contact-client check` prints about a configuration: no secret, only whether it is set.
 pub fn describe(config: &Config, listen: &Listen) -> String {

@@ -59,7 +59,7 @@ impl ContactClient {
 #[rocket::async_trait]
 impl Fairing for ContactClient {
     fn info(&self) -> Info {
-        Info { name: "ContactClient", kind: Kind::Ignite | Kind::Response | Kind::Shutdown }
+        Info { name: "ContactClient", kind: Kind::Ignite | Kind::Liftoff | Kind::Response | Kind::Shutdown }
     }
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
@@ -131,9 +131,18 @@ impl Fairing for ContactClient {
         }
     }
 
+    /// The notification worker starts with the server, on its runtime.
+    async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
+        let mine = self.mounted.get().zip(rocket.state::<Instances>());
+        if let Some(state) = mine.and_then(|(mounted, instances)| instances.for_path(mounted.base.as_str())) {
+            state.notifier.start(state.store.clone(), state.vault.clone(), state.clock.clone());
+        }
+    }
+
     async fn on_shutdown(&self, rocket: &Rocket<Orbit>) {
         if let Some(instances) = rocket.state::<Instances>() {
             for state in instances.all() {
+                state.notifier.stop();
                 state.store.close().await;
             }
         }

@@ -89,7 +89,12 @@ pub async fn accept(
         }
     };
     let sealed = seal(state, &details, verdict, phone, now);
-    Ok(state.store.insert_submission(sealed).await?)
+    let notify = sealed.notify.any();
+    let id = state.store.insert_submission(sealed).await?;
+    if notify {
+        state.notifier.wake();
+    }
+    Ok(id)
 }
 
 fn seal(
@@ -112,5 +117,6 @@ fn seal(
         phone_country: phone.country,
         phone_line_type: phone.line_type,
         phone_carrier: phone.carrier,
+        notify: state.notifier.for_new_submission(now.unix_timestamp()),
     }
 }

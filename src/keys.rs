@@ -68,6 +68,44 @@ impl FernetKeys {
     }
 }
 
+/// `WEBHOOK_SECRET`: `whsec_` and the base64 of 24 to 64 random bytes, as Standard Webhooks
+/// writes it; the bytes are the HMAC key.
+#[derive(Clone)]
+pub struct WebhookSecret(Vec<u8>);
+
+impl WebhookSecret {
+    pub fn parse(raw: &str) -> Result<WebhookSecret, &'static str> {
+        use base64::Engine;
+        let encoded = raw.trim().strip_prefix("whsec_").ok_or("must start with whsec_")?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|_| "must be whsec_ followed by base64")?;
+        if !(24..=64).contains(&bytes.len()) {
+            return Err("must hold 24 to 64 bytes after whsec_");
+        }
+        Ok(WebhookSecret(bytes))
+    }
+
+    /// A fresh secret of 32 random bytes, written as the setting takes it.
+    pub fn generate() -> Secret {
+        use base64::Engine;
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Secret::new(format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WebhookSecret(***)")
+    }
+}
+
 /// `TOTP_SECRET`: base32 of at least 80 bits (RFC 4226 recommends 128; authenticator apps
 /// commonly make 80).
 #[derive(Clone)]

@@ -35,6 +35,7 @@ mod headers;
 mod intake;
 mod logging;
 mod maintenance;
+mod notify;
 mod phone;
 #[cfg(test)]
 mod properties;

@@ -61,6 +61,8 @@ enum Command {
     /// Manage the admins' sign-in
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Send a test email to NOTIFY_EMAIL_TO and a test event to WEBHOOK_URL; exit 0 when both arrived
+    NotifyTest,
     /// Ask the running server's /healthz: exit 0 when healthy, 1 when not (Docker, monitors)
     Healthcheck {
         /// Health URL (default: built from ADDRESS, PORT and BASE_PATH)
@@ -105,6 +107,7 @@ fn main() -> ExitCode {
         Command::Backup { file } => backup(&sources, &file),
         Command::HashPassword => hash_password(),
         Command::Admin(AdminCommand::Unlock) => unlock(&sources),
+        Command::NotifyTest => notify_test(&sources),
         Command::Healthcheck { url } => healthcheck(&sources, url),
     };
     match result {
@@ -273,6 +276,32 @@ fn backup(sources: &Sources, file: &Path) -> Result<(), Failure> {
 fn unlock(sources: &Sources) -> Result<(), Failure> {
     let cleared = with_maintenance(sources, async |m| m.unlock_sign_in().await)?;
     println!("sign-in unlocked ({cleared} throttled account{})", if cleared == 1 { "" } else { "s" });
+    Ok(())
+}
+
+fn notify_test(sources: &Sources) -> Result<(), Failure> {
+    let Loaded { config, .. } = load(sources, Mode::ReadOnly)?;
+    let runtime = rocket::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the runtime: {e}"), 1))?;
+    let results = runtime.block_on(appliance::notify_test(&config)).map_err(|e| Failure(e, 2))?;
+    if results.is_empty() {
+        return Err(Failure("nothing to test: set NOTIFY_EMAIL_TO and SMTP_URL, or WEBHOOK_URL".into(), 2));
+    }
+    let mut failed = false;
+    for (receiver, result) in results {
+        match result {
+            Ok(()) => println!("{receiver}: sent"),
+            Err(e) => {
+                failed = true;
+                println!("{receiver}: FAILED ({e})");
+            }
+        }
+    }
+    if failed {
+        return Err(Failure("a notification could not be sent".into(), 1));
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
 use crate::crypto::{derive_key, hex, BlindIndex, CsrfKey, Vault};
 use crate::logging::LogThrottle;
+use crate::notify::Notifier;
 use crate::phone::PhoneChecker;
 use crate::ratelimit::Limiter;
 use crate::redis_conn::Redis;
@@ -30,6 +31,8 @@ pub enum StartError {
     Redis(#[from] crate::redis_conn::RedisError),
     #[error("NumVerify: no HTTP client ({0})")]
     Numverify(String),
+    #[error(transparent)]
+    Notify(#[from] crate::notify::NotifyError),
 }
 
 pub struct ContactState {
@@ -47,6 +50,7 @@ pub struct ContactState {
     pub captchas: Captchas,
     pub limiter: Limiter,
     pub phone: PhoneChecker,
+    pub notifier: Arc<Notifier>,
     /// Warnings a failure could repeat, written at most every ten seconds each.
     pub log: Arc<LogThrottle>,
     /// Submissions that filled the honeypot: answered like a success, never stored.
@@ -87,6 +91,7 @@ impl ContactState {
             .map_err(|e| StartError::Numverify(e.to_string()))?;
         let email_index = BlindIndex::for_emails(&config.secret_key);
         let admin = AdminAuth::new(&config);
+        let notifier = Arc::new(Notifier::new(&config.notify, &config.base_path)?);
         Ok(ContactState {
             config,
             clock,
@@ -101,6 +106,7 @@ impl ContactState {
             captchas,
             limiter,
             phone,
+            notifier,
             log,
             honeypot_hits: AtomicU64::new(0),
             last_decoy_id: AtomicI64::new(0),

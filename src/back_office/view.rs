@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::crypto::Vault;
-use crate::store::{NoteRow, SubmissionRow};
+use crate::store::{NoteRow, NotificationRow, SubmissionRow};
 
 /// Shown instead of a value no configured key can decrypt (a removed key, a damaged row).
 const UNREADABLE: &str = "(cannot be decrypted with the configured keys)";
@@ -58,5 +58,33 @@ pub struct NoteView {
 impl NoteView {
     pub fn open(row: NoteRow, vault: &Vault) -> NoteView {
         NoteView { body: open(vault, &row.body), created_at: row.created_at }
+    }
+}
+
+/// A notification's state as the admin reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationView {
+    pub id: i64,
+    pub channel: &'static str,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    /// When it was delivered or given up; while pending, when it is tried next.
+    pub at: String,
+}
+
+impl From<NotificationRow> for NotificationView {
+    fn from(row: NotificationRow) -> NotificationView {
+        let at = time::OffsetDateTime::from_unix_timestamp(row.finished_at.unwrap_or(row.due_at))
+            .map(crate::clock::to_the_second)
+            .unwrap_or_default();
+        NotificationView {
+            id: row.id,
+            channel: row.channel,
+            state: row.state,
+            attempts: row.attempts,
+            last_error: row.last_error,
+            at,
+        }
     }
 }

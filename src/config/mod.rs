@@ -4,6 +4,7 @@
 
 mod builder;
 mod listen;
+pub mod notify;
 mod rate;
 pub mod secrets;
 pub mod settings;
@@ -133,6 +134,7 @@ pub struct Config {
     pub(crate) phone_default_region: Option<String>,
     /// Bearer token that unlocks `/healthz`'s details (and, later, `/metrics`).
     pub(crate) metrics_token: Option<BearerToken>,
+    pub(crate) notify: notify::NotifyConfig,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -331,6 +333,7 @@ impl Config {
         };
 
         let metrics_token = s.optional("metrics_token", BearerToken::parse)?;
+        let notify = notify::NotifyConfig::from_section(&s, env)?;
 
         Ok(Config {
             secret_key,
@@ -347,6 +350,7 @@ impl Config {
             captcha_test_answer,
             phone_default_region,
             metrics_token,
+            notify,
         })
     }
 }

@@ -30,14 +30,16 @@ pub fn generate(env_name: &str) -> Secret {
     })
 }
 
-/// `SECRET_KEY=…`, `FERNET_KEY=…`, `TOTP_SECRET=…`: a fresh set for a `.env` file.
+/// `SECRET_KEY=…`, `FERNET_KEY=…`, `TOTP_SECRET=…`: a fresh set for a `.env` file, and a
+/// `WEBHOOK_SECRET` commented out (it is only valid beside a `WEBHOOK_URL`).
 pub fn fresh_env_lines() -> (String, Secret) {
     let totp = generate("TOTP_SECRET");
     let lines = format!(
-        "SECRET_KEY={}\nFERNET_KEY={}\nTOTP_SECRET={}\n",
+        "SECRET_KEY={}\nFERNET_KEY={}\nTOTP_SECRET={}\n# with WEBHOOK_URL: WEBHOOK_SECRET={}\n",
         generate("SECRET_KEY").expose(),
         generate("FERNET_KEY").expose(),
-        totp.expose()
+        totp.expose(),
+        crate::keys::WebhookSecret::generate().expose()
     );
     (lines, totp)
 }

@@ -47,6 +47,15 @@ pub const SETTINGS: &[Setting] = &[
     setting("base_path", &["BASE_PATH"], "/", "Where the whole system is mounted, e.g. `/contact`."),
     setting("proxy_ip_header", &["PROXY_IP_HEADER"], "", "The header holding the client address behind a proxy (`X-Real-IP` behind NGINX). Unset: the socket's address; no header is trusted."),
     setting("captcha.test_answer", &["CAPTCHA_TEST_ANSWER"], "", "Test mode: every challenge's answer is this string; a WARNING at every start. Never in production."),
+    setting("notify.email_to", &["NOTIFY_EMAIL_TO"], "", "Comma-separated addresses told of each new submission (needs `SMTP_URL`). Unset: no owner email."),
+    setting("notify.smtp_url", &["SMTP_URL"], "", "`smtp://[user:pass@]host[:port][?tls=required\\|opportunistic]` (STARTTLS; port 587) or `smtps://…` (implicit TLS; port 465). TLS is required except to loopback, where it is used when offered."),
+    setting("notify.smtp_ca_file", &["SMTP_CA_FILE"], "", "A PEM file of certificate authorities to trust besides the public ones, for a relay with a private certificate."),
+    setting("notify.email_from", &["NOTIFY_EMAIL_FROM"], "ContactClient <noreply@localhost>", "The sender of every email."),
+    setting("notify.include_details", &["NOTIFY_INCLUDE_DETAILS"], "false", "`true` puts name, email, phone and message in the owner's email, with `Reply-To` the visitor. Default: no personal data in email."),
+    setting("notify.confirm_visitor", &["NOTIFY_CONFIRM_VISITOR"], "false", "`true` sends the visitor a short receipt (never their message), at most one per address per 24 h (needs `SMTP_URL`)."),
+    setting("notify.webhook_url", &["WEBHOOK_URL"], "", "URL POSTed a signed JSON event (Standard Webhooks) for each new submission; `https://`, or `http://` to loopback."),
+    setting("notify.webhook_secret", &["WEBHOOK_SECRET"], "", "`whsec_` + base64 of 24-64 random bytes; required with `WEBHOOK_URL` (`contact-client keygen` prints one)."),
+    setting("public_url", &["PUBLIC_URL"], "", "The public address of `BASE_PATH` (`https://example.com/contact`), for the admin link in notifications. Unset: no link."),
     setting("metrics_token", &["METRICS_TOKEN"], "", "16+ characters: `Authorization: Bearer <token>` shows `/healthz`'s details. Unset: details for signed-in admins only."),
 ];
 

@@ -381,3 +381,72 @@ fn the_builder_validates_like_a_file() {
         .to_string();
     assert!(err.contains("BASE_PATH") && !err.contains("no-slash"), "{err}");
 }
+
+#[test]
+fn notification_settings_are_checked_together() {
+    /// The variables set, the name the error must give, and words it must say.
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case] = &[
+        (&[("SMTP_URL", "garbage-smtp-value")], "SMTP_URL", "smtp://"),
+        (&[("SMTP_URL", "smtp://mail.example.com?tls=sometimes")], "SMTP_URL", "required or opportunistic"),
+        (
+            &[("SMTP_URL", "smtp://user:hunter2pass@mail.example.com?tls=opportunistic")],
+            "SMTP_URL",
+            "tls=required",
+        ),
+        (&[("NOTIFY_EMAIL_TO", "owner@example.com")], "SMTP_URL", "required when NOTIFY_EMAIL_TO"),
+        (&[("NOTIFY_CONFIRM_VISITOR", "true")], "SMTP_URL", "required when NOTIFY_CONFIRM_VISITOR"),
+        (
+            &[("NOTIFY_EMAIL_TO", "not an address at all"), ("SMTP_URL", "smtp://127.0.0.1:2525")],
+            "NOTIFY_EMAIL_TO",
+            "email addresses",
+        ),
+        (
+            &[("WEBHOOK_URL", "https://hooks.example.com/x"), ("WEBHOOK_SECRET", "plainsecretvalue")],
+            "WEBHOOK_SECRET",
+            "whsec_",
+        ),
+        (&[("WEBHOOK_URL", "https://hooks.example.com/x")], "WEBHOOK_SECRET", "required when WEBHOOK_URL"),
+        (
+            &[
+                ("WEBHOOK_URL", "http://hooks.example.com/x"),
+                ("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            ],
+            "WEBHOOK_URL",
+            "https://",
+        ),
+        (&[("PUBLIC_URL", "example.com/contact")], "PUBLIC_URL", "http:// or https://"),
+    ];
+    for (vars, name, expected) in cases {
+        let err = load(&Sources::default(), env(vars)).expect_err(name).to_string();
+        assert!(err.contains(name) && err.contains(expected), "{vars:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        for (_, value) in *vars {
+            assert!(!err.contains(value) || value.len() < 8, "{value} leaked into {err}");
+        }
+    }
+    // The same plain http:// is fine to loopback, and anywhere in development.
+    let loopback = env(&[
+        ("WEBHOOK_URL", "http://127.0.0.1:9000/x"),
+        ("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+    ]);
+    assert!(load(&Sources::default(), loopback).is_ok());
+    let smtp =
+        load(&Sources::default(), env(&[("SMTP_URL", "smtp://user:p%40ss@mail.example.com")])).unwrap();
+    let server = smtp.notify.smtp.unwrap();
+    assert_eq!((server.port, server.tls), (587, notify::SmtpTls::Required));
+    assert_eq!(server.credentials.as_ref().map(|(u, p)| (u.as_str(), p.expose())), Some(("user", "p@ss")));
+    assert!(!format!("{server:?}").contains("p@ss"), "the password never prints");
+}
+
+/// The commented example files are what people copy: both must load as they are.
+#[test]
+fn the_example_files_load() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let sources = Sources {
+        toml: Some(format!("{dir}/config/contact-client.toml.example").into()),
+        env_file: Some(format!("{dir}/config/.env.example").into()),
+    };
+    let config = load(&sources, keys_env()).expect("the examples are valid");
+    assert_eq!(config.ratelimit.login.period.as_secs(), 900);
+}

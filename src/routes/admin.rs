@@ -11,7 +11,7 @@ use rocket::{catch, catchers, get, post, routes, uri, Catcher, FromForm, Route};
 
 use crate::back_office::export;
 use crate::back_office::listing::{self, Shelf, PAGE_SIZE};
-use crate::back_office::view::{NoteView, SubmissionView};
+use crate::back_office::view::{NoteView, NotificationView, SubmissionView};
 use crate::domain::{FieldErrors, Message, Status as TriageStatus};
 use crate::errors::{self, WebError};
 use crate::guards::client_ip::ClientIp;
@@ -52,7 +52,17 @@ pub fn routes() -> Vec<Route> {
     budget(
         LimitKind::Default,
         routes![
-            login_page, login, logout, dashboard, detail, add_note, set_status, delete, export_csv, audit_log
+            login_page,
+            login,
+            logout,
+            dashboard,
+            detail,
+            add_note,
+            set_status,
+            delete,
+            resend_notification,
+            export_csv,
+            audit_log
         ],
     )
 }
@@ -168,10 +178,12 @@ async fn detail_page(
     let item = SubmissionView::open(row, &app.vault);
     let notes: Vec<NoteView> =
         app.store.notes(id).await?.into_iter().map(|n| NoteView::open(n, &app.vault)).collect();
+    let notifications: Vec<NotificationView> =
+        app.store.notifications_of(id).await?.into_iter().map(NotificationView::from).collect();
     let statuses = TriageStatus::ALL.map(TriageStatus::as_str);
     Ok(Some(app.render.render(
         "contact/admin_detail.html",
-        context! { item, notes, statuses, errors, section => "list", csrf_token => &csrf.0 },
+        context! { item, notes, notifications, statuses, errors, section => "list", csrf_token => &csrf.0 },
     )?))
 }
 
@@ -280,6 +292,23 @@ async fn delete(
 ) -> Result<Option<Redirect>, WebError> {
     let done = app.store.delete(id).await?;
     changed(&app, ip, "delete", id, done, uri!(app.config.base_path.origin(), dashboard(_, _, _))).await
+}
+
+/// A notification that was given up is tried again, with a fresh run of retries.
+#[post("/admin/submissions/<id>/notifications/<notification>/resend", data = "<_form>")]
+async fn resend_notification(
+    app: App,
+    _admin: AdminSession,
+    ip: ClientIp,
+    id: i64,
+    notification: i64,
+    _form: CheckedForm,
+) -> Result<Option<Redirect>, WebError> {
+    let done = app.store.resend_notification(id, notification, app.clock.now().unix_timestamp()).await?;
+    if done {
+        app.notifier.wake();
+    }
+    changed(&app, ip, "notification_resend", id, done, uri!(app.config.base_path.origin(), detail(id))).await
 }
 
 #[get("/admin/export.csv")]

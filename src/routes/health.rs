@@ -39,8 +39,8 @@ impl<'r> FromRequest<'r> for Operator {
 }
 
 /// For load balancers and monitors: 200 when the database answers, 503 when it does not. The
-/// public learns only that; an operator also sees the test mode, the honeypot's catch and the
-/// version.
+/// public learns only that; an operator also sees the test mode, the honeypot's catch, the
+/// notifications waiting and given up, and the version.
 #[get("/healthz")]
 async fn healthz(app: App, operator: Option<Operator>) -> (Status, Json<Value>) {
     let database = app.store.ping().await;
@@ -54,6 +54,10 @@ async fn healthz(app: App, operator: Option<Operator>) -> (Status, Json<Value>) 
     if operator.is_none() {
         return (status, Json(json!({ "status": word })));
     }
+    let notifications = match app.store.notification_counts().await {
+        Ok((pending, failed)) => json!({ "pending": pending, "failed": failed }),
+        Err(_) => Value::Null,
+    };
     (
         status,
         Json(json!({
@@ -61,6 +65,7 @@ async fn healthz(app: App, operator: Option<Operator>) -> (Status, Json<Value>) 
             "database": if status == Status::Ok { "ok" } else { "unavailable" },
             "captcha": if app.config.captcha_test_answer.is_some() { "test" } else { "live" },
             "honeypot_hits": app.honeypot_hits.load(Ordering::Relaxed),
+            "notifications": notifications,
             "version": env!("CARGO_PKG_VERSION"),
         })),
     )

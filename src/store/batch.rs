@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use rocket::tokio::sync::oneshot;
 use rusqlite::{params, Connection, TransactionBehavior};
 
-use super::{DatabaseFile, SealedSubmission, StoreError, BUSY_TIMEOUT, PRAGMAS};
+use super::{Channel, DatabaseFile, SealedSubmission, StoreError, BUSY_TIMEOUT, CONFIRMATION_EVERY, PRAGMAS};
 use crate::sync::lock;
 
 /// Rows in one transaction at most, so one batch never holds a worker for long.
@@ -194,6 +194,16 @@ fn insert_all(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>
         let mut email_key = tx.prepare_cached(
             "INSERT INTO submission_email_keys (submission_id, email_index) VALUES (?1, ?2)",
         )?;
+        let mut notification = tx.prepare_cached(
+            "INSERT INTO notifications (submission_id, channel, event_id, due_at)
+             VALUES (?1, ?2, 'msg_' || lower(hex(randomblob(16))), ?3)",
+        )?;
+        // A confirmation only when the address had none in the last day; the row is claimed
+        // here, in the same transaction, so concurrent submissions can't both get one.
+        let mut confirmation_due = tx.prepare_cached(
+            "INSERT INTO visitor_confirmations (email_index, sent_at) VALUES (?1, ?2)
+             ON CONFLICT (email_index) DO UPDATE SET sent_at = excluded.sent_at WHERE sent_at <= ?2 - ?3",
+        )?;
         for Job { row: s, .. } in batch {
             insert.execute(params![
                 s.created_at,
@@ -209,6 +219,16 @@ fn insert_all(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>
             ])?;
             let id = tx.last_insert_rowid();
             email_key.execute(params![id, s.email_index.as_bytes()])?;
+            let n = &s.notify;
+            let confirm = n.confirmation
+                && confirmation_due.execute(params![s.email_index.as_bytes(), n.now, CONFIRMATION_EVERY])? == 1;
+            for (wanted, channel) in
+                [(n.email, Channel::Email), (n.webhook, Channel::Webhook), (confirm, Channel::Confirmation)]
+            {
+                if wanted {
+                    notification.execute(params![id, channel.as_str(), n.now])?;
+                }
+            }
             ids.push(id);
         }
     }

@@ -5,9 +5,11 @@
 mod admin;
 mod batch;
 mod migrations;
+mod outbox;
 mod submissions;
 
 pub use admin::Throttle;
+pub use outbox::{Channel, Claimed, NewNotifications, NotificationRow, Outcome, CONFIRMATION_EVERY};
 pub use submissions::{Filter, NoteRow, SubmissionRow};
 
 use std::mem::ManuallyDrop;
@@ -54,6 +56,8 @@ pub struct SealedSubmission {
     pub phone_country: Option<String>,
     pub phone_line_type: Option<String>,
     pub phone_carrier: Option<String>,
+    /// The notifications its transaction adds to the outbox.
+    pub notify: NewNotifications,
 }
 
 /// Every connection's settings, sqlx's and the submission writer's alike.

@@ -101,60 +101,7 @@ impl Nginx {
     fn start(nginx: &Path, app_port: u16) -> Nginx {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path();
-        // A test CA and a server certificate it signed, as a real chain looks.
-        let openssl = |args: &[&str]| {
-            let out = Command::new("openssl").current_dir(p).args(args).output().expect("openssl runs");
-            assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        };
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Test CA",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-        ]);
-        openssl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=contact.example.com",
-            "-keyout",
-            "privkey.pem",
-            "-out",
-            "server.csr",
-        ]);
-        std::fs::write(
-            p.join("server.ext"),
-            "subjectAltName=DNS:contact.example.com\nbasicConstraints=critical,CA:FALSE\n",
-        )
-        .unwrap();
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-extfile",
-            "server.ext",
-            "-out",
-            "fullchain.pem",
-        ]);
+        crate::helpers::tools::test_certificates(p, "DNS:contact.example.com");
         let (http_port, https_port) = (free_port(), free_port());
         let conf = std::fs::read_to_string(format!("{REPO}/nginx/contact-client.conf"))
             .unwrap()
@@ -340,15 +287,7 @@ fn the_systemd_unit_verifies() {
 #[test]
 fn the_compose_file_and_dockerfile_are_what_the_readme_says() {
     let compose = std::fs::read_to_string(format!("{REPO}/docker-compose.yml")).unwrap();
-    // Debian's python3-yaml goes to /usr/bin/python3, which may not be the python3 on PATH.
-    let with_yaml = ["python3", "/usr/bin/python3"].into_iter().find(|python| {
-        Command::new(python).args(["-c", "import yaml"]).output().is_ok_and(|o| o.status.success())
-    });
-    let Some(python) = with_yaml else {
-        assert_ne!(std::env::var("CONTACT_TEST_STRICT").as_deref(), Ok("1"), "python3-yaml is needed");
-        println!("SKIPPED: python3 with yaml not found");
-        return;
-    };
+    let Some(python) = crate::helpers::tools::python_with("yaml") else { return };
     let script = "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))";
     let mut child = Command::new(python)
         .args(["-c", script])

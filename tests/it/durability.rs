@@ -9,39 +9,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::helpers::http;
-use crate::helpers::server::Server;
+use crate::helpers::server::{submit_over_http, Server};
 use crate::helpers::*;
 use rocket_db_pools::sqlx::{self, Row};
 
-/// One visitor's loop: GET the form, POST it (JSON answer), remember (id, email) of every 303.
+/// One visitor's loop: submit over HTTP, remember (id, email) of every 303.
 fn visitor(addr: String, n: usize, stop: Arc<AtomicBool>, acked: Arc<Mutex<Vec<(i64, String)>>>) {
     let mut i = 0;
     while !stop.load(Ordering::Relaxed) {
         i += 1;
-        let Ok(form) = http::get(&addr, "/") else { continue };
-        let (Some(csrf), Some(captcha)) =
-            (input_value(&form.text(), "csrf_token"), input_value(&form.text(), "captcha_token"))
-        else {
-            continue;
-        };
         let email = format!("crash-{n}-{i}@example.com");
-        let mut fields = with(valid_fields(), "email", &email);
-        fields.extend([
-            ("csrf_token", csrf),
-            ("captcha_token", captcha),
-            ("captcha_answer", "pass".to_string()),
-        ]);
-        let headers = [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Accept", "application/json"),
-            ("Cookie", &form.cookies()),
-        ];
-        if let Ok(reply) = http::request(&addr, "POST", "/", &headers, encode(&fields).as_bytes()) {
-            if reply.status == 303 {
-                let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
-                acked.lock().unwrap().push((body["id"].as_i64().unwrap(), email));
-            }
+        if let Some(id) = submit_over_http(&addr, &email, "pass") {
+            acked.lock().unwrap().push((id, email));
         }
     }
 }

@@ -130,15 +130,7 @@ fn vault_tokens_follow_the_spec() {
 /// With Python's `cryptography` on the machine, the real thing reads the vault's tokens.
 #[test]
 fn python_cryptography_reads_vault_tokens() {
-    // Debian's python3-cryptography goes to /usr/bin/python3, which may not be the one on PATH.
-    let with_cryptography = ["python3", "/usr/bin/python3"].into_iter().find(|python| {
-        let probe = std::process::Command::new(python).args(["-c", "import cryptography.fernet"]).output();
-        probe.is_ok_and(|o| o.status.success())
-    });
-    let Some(python) = with_cryptography else {
-        println!("SKIPPED: python3 with cryptography not found");
-        return;
-    };
+    let Some(python) = crate::helpers::tools::python_with("cryptography.fernet") else { return };
     let key = fernet::Fernet::generate_key();
     let other = fernet::Fernet::generate_key();
     let vault = Vault::new(&contact_client::keys::FernetKeys::parse(&format!("{key},{other}")).unwrap());

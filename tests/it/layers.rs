@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "sign_in",
             "back_office",
             "maintenance",
+            "notify",
             "render",
             "assets",
         ],

@@ -193,6 +193,7 @@ fn sealed(n: usize) -> SealedSubmission {
         phone_carrier: None,
         phone_country: None,
         phone_line_type: None,
+        notify: Default::default(),
     }
 }
 

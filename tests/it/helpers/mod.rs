@@ -3,6 +3,7 @@
 
 pub mod fake_numverify;
 pub mod http;
+pub mod receivers;
 pub mod server;
 pub mod tools;
 

@@ -63,3 +63,24 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A visitor's submission to a server process: GET the form, POST it with `email` and the
+/// test-mode CAPTCHA `answer` (JSON answer); the stored id, or None when it was not a 303.
+pub fn submit_over_http(addr: &str, email: &str, answer: &str) -> Option<i64> {
+    use super::{encode, input_value, valid_fields, with};
+    let form = super::http::get(addr, "/").ok()?;
+    let csrf = input_value(&form.text(), "csrf_token")?;
+    let captcha = input_value(&form.text(), "captcha_token")?;
+    let mut fields = with(valid_fields(), "email", email);
+    fields.extend([("csrf_token", csrf), ("captcha_token", captcha), ("captcha_answer", answer.to_string())]);
+    let headers = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Accept", "application/json"),
+        ("Cookie", &form.cookies()),
+    ];
+    let reply = super::http::request(addr, "POST", "/", &headers, encode(&fields).as_bytes()).ok()?;
+    if reply.status != 303 {
+        return None;
+    }
+    serde_json::from_slice::<serde_json::Value>(&reply.body).ok()?["id"].as_i64()
+}

@@ -26,12 +26,76 @@ pub fn find(tool: &str) -> Option<PathBuf> {
 pub fn require(tool: &str) -> Option<PathBuf> {
     let found = find(tool);
     if found.is_none() {
-        if std::env::var("CONTACT_TEST_STRICT").as_deref() == Ok("1") {
-            panic!("{tool} not found and CONTACT_TEST_STRICT=1");
-        }
-        println!("SKIPPED: {tool} not found");
+        skip(tool);
     }
     found
+}
+
+fn skip(what: &str) {
+    if std::env::var("CONTACT_TEST_STRICT").as_deref() == Ok("1") {
+        panic!("{what} not found and CONTACT_TEST_STRICT=1");
+    }
+    println!("SKIPPED: {what} not found");
+}
+
+/// A Python that imports `module`, or None after printing SKIPPED (a panic in strict mode).
+/// Debian's python3-* packages go to /usr/bin/python3, which may not be the python3 on PATH.
+pub fn python_with(module: &str) -> Option<&'static str> {
+    let found = ["/usr/bin/python3", "python3"].into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        skip(&format!("python3 with {module}"));
+    }
+    found
+}
+
+/// A test CA (`ca.pem`) and a server certificate it signed (`fullchain.pem`, `privkey.pem`)
+/// for `san` (`DNS:host` or `IP:127.0.0.1`), in `dir`, as a real chain looks.
+pub fn test_certificates(dir: &std::path::Path, san: &str) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").current_dir(dir).args(args).output().expect("openssl runs");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ca = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test CA"];
+    openssl(&[&ca[..], &["-keyout", "ca.key", "-out", "ca.pem"]].concat());
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=test server",
+        "-keyout",
+        "privkey.pem",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        dir.join("server.ext"),
+        format!("subjectAltName={san}\nbasicConstraints=critical,CA:FALSE\n"),
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "fullchain.pem",
+    ]);
 }
 
 /// A redis-server on a free loopback port, without persistence, killed on drop.

@@ -1,0 +1,151 @@
+//! Email through the configured SMTP server (lettre: async, pooled, rustls). Messages are
+//! rendered from `templates/contact/email/`, a plain text part and a simple HTML one.
+
+use std::time::Duration;
+
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::transport::smtp::PoolConfig;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use minijinja::context;
+
+use super::SendError;
+use crate::back_office::view::SubmissionView;
+use crate::config::notify::{NotifyConfig, PublicUrl, SmtpServer, SmtpTls};
+use crate::render::Renderer;
+
+/// How long one SMTP conversation may take.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    owners: Vec<Mailbox>,
+    include_details: bool,
+    public_url: Option<PublicUrl>,
+}
+
+/// Why the SMTP settings can't be used (a CA file that holds no certificate).
+#[derive(Debug, thiserror::Error)]
+#[error("SMTP: {0}")]
+pub struct MailerError(String);
+
+impl Mailer {
+    pub fn new(server: &SmtpServer, notify: &NotifyConfig) -> Result<Mailer, MailerError> {
+        let mut tls = TlsParameters::builder(server.host.clone());
+        if let Some(path) = &server.ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| MailerError(format!("{} cannot be read ({})", path.display(), e.kind())))?;
+            let ca = Certificate::from_pem(&pem)
+                .map_err(|_| MailerError(format!("{} holds no PEM certificate", path.display())))?;
+            tls = tls.add_root_certificate(ca);
+        }
+        let tls = tls.build_rustls().map_err(|e| MailerError(e.to_string()))?;
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&server.host)
+            .port(server.port)
+            .timeout(Some(TIMEOUT))
+            .pool_config(PoolConfig::new().max_size(4).idle_timeout(Duration::from_secs(60)))
+            .tls(match server.tls {
+                SmtpTls::Implicit => Tls::Wrapper(tls),
+                SmtpTls::Required => Tls::Required(tls),
+                SmtpTls::Opportunistic => Tls::Opportunistic(tls),
+            });
+        if let Some((user, password)) = &server.credentials {
+            builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_string()));
+        }
+        Ok(Mailer {
+            transport: builder.build(),
+            from: notify.email_from.clone(),
+            owners: notify.email_to.clone(),
+            include_details: notify.include_details,
+            public_url: notify.public_url.clone(),
+        })
+    }
+
+    /// The owners' email about a new submission.
+    pub async fn tell_owners(&self, render: &Renderer, s: &SubmissionView) -> Result<(), SendError> {
+        let link = self.public_url.as_ref().map(|url| url.join(&format!("/admin/submissions/{}", s.id)));
+        let ctx = context! { s, details => self.include_details, link, preferred_time => readable(&s.preferred_time) };
+        let mut message =
+            Message::builder().from(self.from.clone()).subject(format!("New contact request #{}", s.id));
+        for owner in &self.owners {
+            message = message.to(owner.clone());
+        }
+        if self.include_details {
+            if let Ok(visitor) = s.email.parse::<lettre::Address>() {
+                message = message.reply_to(Mailbox::new(Some(s.name.clone()), visitor));
+            }
+        }
+        self.send(message, render, "owner", ctx).await
+    }
+
+    /// The visitor's receipt: that the request arrived, and when they asked to be called. Never
+    /// their message, name or a link: nothing a bot could make us carry to a stranger.
+    pub async fn confirm_to_visitor(&self, render: &Renderer, s: &SubmissionView) -> Result<(), SendError> {
+        let to: lettre::Address =
+            s.email.parse().map_err(|_| SendError::permanent("the visitor's address cannot be mailed"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(Mailbox::new(None, to))
+            .subject("We received your request");
+        self.send(message, render, "confirmation", context! { preferred_time => readable(&s.preferred_time) })
+            .await
+    }
+
+    /// A test message to the owners (`contact-client notify-test`).
+    pub async fn test(&self) -> Result<(), SendError> {
+        let mut message = Message::builder().from(self.from.clone()).subject("ContactClient test message");
+        for owner in &self.owners {
+            message = message.to(owner.clone());
+        }
+        let message = message
+            .body("This is a test of ContactClient's email settings. Nothing needs to be done.".to_string())
+            .map_err(|_| SendError::permanent("the message cannot be built"))?;
+        self.deliver(message).await
+    }
+
+    async fn send(
+        &self,
+        builder: lettre::message::MessageBuilder,
+        render: &Renderer,
+        template: &str,
+        ctx: minijinja::Value,
+    ) -> Result<(), SendError> {
+        let rendered = |ext: &str| {
+            render
+                .render(&format!("contact/email/{template}.{ext}"), ctx.clone())
+                .map_err(|_| SendError::permanent("the message cannot be rendered"))
+        };
+        let body = MultiPart::alternative()
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered("txt")?))
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered("html")?));
+        let message =
+            builder.multipart(body).map_err(|_| SendError::permanent("the message cannot be built"))?;
+        self.deliver(message).await
+    }
+
+    async fn deliver(&self, message: Message) -> Result<(), SendError> {
+        match self.transport.send(message).await {
+            Ok(_) => Ok(()),
+            // The server's own words may quote an address: only the code is kept. Even a
+            // permanent answer is tried again: it is most often our settings (a refused login,
+            // an unknown sender), and the owner may mend them within the three days.
+            Err(e) => {
+                let what = match e.status() {
+                    Some(code) => format!("the SMTP server answered {code}"),
+                    None if e.is_timeout() => "the SMTP server did not answer in time".to_string(),
+                    None if e.is_tls() => "TLS with the SMTP server failed".to_string(),
+                    None => "the SMTP server cannot be reached".to_string(),
+                };
+                Err(SendError::transient(what))
+            }
+        }
+    }
+}
+
+/// `2026-12-04T09:30` as people write it.
+fn readable(preferred_time: &str) -> String {
+    preferred_time.replacen('T', " ", 1)
+}

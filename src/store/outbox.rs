@@ -1,0 +1,205 @@
+//! The outbox of notifications. Rows are added by the submission's own transaction (`batch`);
+//! a worker claims due rows under a lease, so a row claimed by a worker that died is claimed
+//! again once the lease runs out, and two workers never hold one row at the same time.
+
+use rocket_db_pools::sqlx::{self, Row};
+
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The owners' email.
+    Email,
+    Webhook,
+    /// The visitor's receipt.
+    Confirmation,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Webhook => "webhook",
+            Channel::Confirmation => "confirmation",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Channel> {
+        [Channel::Email, Channel::Webhook, Channel::Confirmation].into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+/// What a new submission's transaction adds to the outbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NewNotifications {
+    pub email: bool,
+    pub webhook: bool,
+    /// Only when this address had none in the last 24 hours.
+    pub confirmation: bool,
+    /// Unix seconds: due at once.
+    pub now: i64,
+}
+
+impl NewNotifications {
+    pub fn any(&self) -> bool {
+        self.email || self.webhook || self.confirmation
+    }
+}
+
+/// A visitor address gets at most one confirmation in this many seconds.
+pub const CONFIRMATION_EVERY: i64 = 24 * 3600;
+
+/// A notification a worker holds until `lease_until`.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub submission_id: i64,
+    pub channel: Channel,
+    pub event_id: String,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+    pub lease_until: i64,
+}
+
+/// A notification as the admin sees it.
+#[derive(Debug, Clone)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub channel: &'static str,
+    pub state: String,
+    pub attempts: i64,
+    pub due_at: i64,
+    pub last_error: Option<String>,
+    pub finished_at: Option<i64>,
+}
+
+/// How an attempt ended.
+pub enum Outcome<'a> {
+    Delivered,
+    RetryAt(i64, &'a str),
+    Failed(&'a str),
+}
+
+impl Store {
+    /// Claims up to `limit` due notifications for `lease` seconds.
+    pub async fn claim_notifications(&self, now: i64, lease: i64, limit: u32) -> Result<Vec<Claimed>, StoreError> {
+        let lease_until = now + lease;
+        // A read first: the worker asks every second, and an UPDATE that finds nothing would
+        // still take the write lock from the submissions' writer.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM notifications WHERE state = 'pending' AND due_at <= ?1 AND lease_until <= ?1 LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(
+            "UPDATE notifications SET lease_until = ?1, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM notifications
+                          WHERE state = 'pending' AND due_at <= ?2 AND lease_until <= ?2
+                          ORDER BY due_at LIMIT ?3)
+             RETURNING id, submission_id, channel, event_id, attempts",
+        )
+        .bind(lease_until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.writer)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(Claimed {
+                    id: r.get(0),
+                    submission_id: r.get(1),
+                    channel: Channel::parse(r.get(2))?,
+                    event_id: r.get(3),
+                    attempts: r.get(4),
+                    lease_until,
+                })
+            })
+            .collect())
+    }
+
+    /// Records an attempt's outcome, unless the lease was lost meanwhile (another worker holds
+    /// the row now, and its outcome counts).
+    pub async fn record_outcome(&self, claimed: &Claimed, now: i64, outcome: Outcome<'_>) -> Result<(), StoreError> {
+        let query = match outcome {
+            Outcome::Delivered => sqlx::query(
+                "UPDATE notifications SET state = 'delivered', finished_at = ?3, lease_until = 0, last_error = NULL
+                 WHERE id = ?1 AND lease_until = ?2",
+            )
+            .bind(claimed.id)
+            .bind(claimed.lease_until)
+            .bind(now),
+            Outcome::RetryAt(due_at, error) => sqlx::query(
+                "UPDATE notifications SET due_at = ?3, lease_until = 0, last_error = ?4
+                 WHERE id = ?1 AND lease_until = ?2",
+            )
+            .bind(claimed.id)
+            .bind(claimed.lease_until)
+            .bind(due_at)
+            .bind(error),
+            Outcome::Failed(error) => sqlx::query(
+                "UPDATE notifications SET state = 'failed', finished_at = ?3, lease_until = 0, last_error = ?4
+                 WHERE id = ?1 AND lease_until = ?2",
+            )
+            .bind(claimed.id)
+            .bind(claimed.lease_until)
+            .bind(now)
+            .bind(error),
+        };
+        query.execute(&self.writer).await?;
+        Ok(())
+    }
+
+    /// A failed notification of this submission becomes due again, with a fresh run of retries.
+    pub async fn resend_notification(&self, submission_id: i64, id: i64, now: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE notifications SET state = 'pending', attempts = 0, due_at = ?3, lease_until = 0, finished_at = NULL
+             WHERE id = ?1 AND submission_id = ?2 AND state = 'failed'",
+        )
+        .bind(id)
+        .bind(submission_id)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn notifications_of(&self, submission_id: i64) -> Result<Vec<NotificationRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, channel, state, attempts, due_at, last_error, finished_at
+             FROM notifications WHERE submission_id = ? ORDER BY id",
+        )
+        .bind(submission_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(NotificationRow {
+                    id: r.get(0),
+                    channel: Channel::parse(r.get(1))?.as_str(),
+                    state: r.get(2),
+                    attempts: r.get(3),
+                    due_at: r.get(4),
+                    last_error: r.get(5),
+                    finished_at: r.get(6),
+                })
+            })
+            .collect())
+    }
+
+    /// How many notifications wait to be sent, and how many were given up.
+    pub async fn notification_counts(&self) -> Result<(i64, i64), StoreError> {
+        let (pending, failed): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM notifications WHERE state = 'pending'),
+                    (SELECT count(*) FROM notifications WHERE state = 'failed')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((pending, failed))
+    }
+}
