@@ -124,7 +124,7 @@ fn concrete_path(route: &rocket::Route) -> String {
     let path = route.uri.path().to_string();
     path.split('/')
         .map(|segment| match segment {
-            "<id>" => "1",
+            "<id>" | "<notification>" => "1",
             "<token>" => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
             "<file..>" => "style.css",
             "<_..>" => "nowhere",
