@@ -5,7 +5,7 @@ CREATE TABLE notifications (
     id            INTEGER PRIMARY KEY,
     submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
     channel       TEXT    NOT NULL CHECK (channel IN ('email', 'webhook', 'confirmation')),
-    event_id      TEXT    NOT NULL UNIQUE, -- the webhook-id, the same on every attempt
+    event_id      TEXT    NOT NULL, -- the webhook-id, the same on every attempt (random: no index)
     state         TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
     attempts      INTEGER NOT NULL DEFAULT 0,
     due_at        INTEGER NOT NULL,           -- unix seconds: not before
@@ -13,7 +13,10 @@ CREATE TABLE notifications (
     last_error    TEXT,
     finished_at   INTEGER
 );
-CREATE INDEX notifications_due ON notifications (state, due_at);
+-- Only what is waiting, and what was given up, is ever looked for: delivered rows leave these
+-- indexes instead of being written into them again.
+CREATE INDEX notifications_due ON notifications (due_at) WHERE state = 'pending';
+CREATE INDEX notifications_failed ON notifications (id) WHERE state = 'failed';
 CREATE INDEX notifications_of_submission ON notifications (submission_id);
 
 -- When each visitor address (by its blind index) was last sent a confirmation: at most one a

@@ -118,6 +118,14 @@ impl ContactState {
     }
 }
 
+/// An instance dropped without a shutdown (a test's client, a host that never launched) still
+/// stops its notification worker, which runs on a thread of its own.
+impl Drop for ContactState {
+    fn drop(&mut self) {
+        self.notifier.stop();
+    }
+}
+
 /// Cookie names carry the base path, so instances mounted one inside another (`/` and
 /// `/contact`) never read each other's cookies.
 pub struct CookieNames {

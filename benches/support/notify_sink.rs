@@ -9,8 +9,11 @@
 use rocket::tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use rocket::tokio::net::{TcpListener, TcpStream};
 
-#[rocket::tokio::main(flavor = "current_thread")]
-async fn main() -> std::io::Result<()> {
+fn main() -> std::io::Result<()> {
+    rocket::tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(run())
+}
+
+async fn run() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let (Some(smtp), Some(http)) = (args.next(), args.next()) else {
         eprintln!("usage: notify_sink SMTP_ADDR HTTP_ADDR");

@@ -111,10 +111,11 @@ impl Notifier {
         self.wake.notify_one();
     }
 
-    /// Starts this instance's worker on the current runtime; it ends after [`Notifier::stop`].
+    /// Starts this instance's worker; it ends after [`Notifier::stop`].
     pub fn start(self: &Arc<Notifier>, store: Store, vault: Arc<Vault>, clock: Clock) {
-        let notifier = Arc::clone(self);
-        rocket::tokio::spawn(async move { worker::run(notifier, store, vault, clock).await });
+        if let Err(e) = worker::spawn(Arc::clone(self), store, vault, clock) {
+            log::error!("notifications: the worker cannot start ({e}); nothing is sent");
+        }
     }
 
     pub fn stop(&self) {

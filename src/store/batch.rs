@@ -21,6 +21,7 @@
 //! afresh (a checkpoint beside a writer never finds the WAL complete), so the file stays
 //! bounded under a flood.
 
+use std::any::Any;
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -42,10 +43,17 @@ const CHECKPOINT_EVERY: usize = 500;
 /// letting the next commit start the WAL afresh.
 const WRITER_CHECKPOINT_PAGES: i64 = 4000;
 
-struct Job {
-    row: SealedSubmission,
-    done: oneshot::Sender<Result<i64, String>>,
+/// Work for the writer's next transaction.
+enum Job {
+    /// A new submission (with its notifications); answered with its id.
+    Insert { row: Box<SealedSubmission>, done: oneshot::Sender<Result<i64, String>> },
+    /// Other writes on the hot path (the outbox's claims and outcomes), each in a savepoint of
+    /// the batch, so that its failure fails it alone; answered once the batch is committed.
+    Run { work: Work, done: oneshot::Sender<Result<Done, String>> },
 }
+
+type Done = Box<dyn Any + Send>;
+type Work = Box<dyn FnOnce(&Connection) -> rusqlite::Result<Done> + Send>;
 
 #[derive(Clone)]
 pub struct Inserter {
@@ -58,6 +66,9 @@ struct Writer {
     queue: Mutex<Queue>,
     /// Wakes the checkpoint thread.
     checkpoint: SyncSender<()>,
+    /// The runtime the store was opened on (the server's): commits run there even when the
+    /// notification worker, on its low-priority thread, leads a batch.
+    runtime: rocket::tokio::runtime::Handle,
 }
 
 #[derive(Default)]
@@ -78,7 +89,8 @@ impl Inserter {
             .map_err(|e| StoreError::Writer(e.to_string()))?;
         let checkpointer = open(path)?;
         let (checkpoint, wake) = sync_channel(1);
-        let writer = Arc::new(Writer { file, conn: Mutex::new(conn), queue: Mutex::default(), checkpoint });
+        let runtime = rocket::tokio::runtime::Handle::try_current().map_err(|e| StoreError::Writer(e.to_string()))?;
+        let writer = Arc::new(Writer { file, conn: Mutex::new(conn), queue: Mutex::default(), checkpoint, runtime });
         std::thread::Builder::new()
             .name("contact-checkpt".into())
             .spawn(move || checkpoint_when_woken(checkpointer, wake))
@@ -88,17 +100,39 @@ impl Inserter {
 
     pub async fn insert(&self, row: SealedSubmission) -> Result<i64, StoreError> {
         let (done, answer) = oneshot::channel();
+        self.enqueue(Job::Insert { row: Box::new(row), done });
+        answer.await.map_err(|_| stopped())?.map_err(StoreError::Writer)
+    }
+
+    /// Runs `work` in the next batch's transaction. Writes that come often go here rather than
+    /// through another connection: SQLite has one writer at a time, and a second connection's
+    /// transaction made the batches wait for its lock, blocking their async workers in
+    /// SQLite's busy handler.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (done, answer) = oneshot::channel();
+        let work: Work = Box::new(move |conn| work(conn).map(|value| Box::new(value) as Done));
+        self.enqueue(Job::Run { work, done });
+        let value = answer.await.map_err(|_| stopped())?.map_err(StoreError::Writer)?;
+        value.downcast::<T>().map(|value| *value).map_err(|_| StoreError::Writer("unexpected answer".into()))
+    }
+
+    fn enqueue(&self, job: Job) {
         let lead = {
             let mut queue = lock(&self.writer.queue);
-            queue.waiting.push(Job { row, done });
+            queue.waiting.push(job);
             !std::mem::replace(&mut queue.committing, true)
         };
         if lead {
             commit_soon(&self.writer);
         }
-        let stopped = || StoreError::Writer("the writer has stopped".into());
-        answer.await.map_err(|_| stopped())?.map_err(StoreError::Writer)
     }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Writer("the writer has stopped".into())
 }
 
 /// Commits what waits now, answers each caller, and leaves the rows that came meanwhile to a
@@ -112,19 +146,20 @@ fn commit_waiting(writer: &Arc<Writer>) {
     let batch_len = batch.len();
     // Open connections keep writing to a deleted or overwritten file: nobody is thanked for a
     // row that was written nowhere.
-    let stored = match writer.file.check() {
-        Ok(()) => insert_all(&mut lock(&writer.conn), &batch).map_err(|e| e.to_string()),
+    let (dones, works): (Vec<Answer>, Vec<Task>) = batch.into_iter().map(Job::split).unzip();
+    let results = match writer.file.check() {
+        Ok(()) => write_all(&mut lock(&writer.conn), works).map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
-    match stored {
-        Ok(ids) => {
-            for (job, id) in batch.into_iter().zip(ids) {
-                let _ = job.done.send(Ok(id));
+    match results {
+        Ok(results) => {
+            for (done, result) in dones.into_iter().zip(results) {
+                done.send(result);
             }
         }
         Err(message) => {
-            for job in batch {
-                let _ = job.done.send(Err(message.clone()));
+            for done in dones {
+                done.send(Err(message.clone()));
             }
         }
     }
@@ -153,8 +188,9 @@ fn commit_waiting(writer: &Arc<Writer>) {
 /// the leading request itself, because a request can be dropped while it waits, and the turn
 /// must not be lost with it.
 fn commit_soon(writer: &Arc<Writer>) {
+    let runtime = writer.runtime.clone();
     let writer = Arc::clone(writer);
-    rocket::tokio::spawn(async move {
+    runtime.spawn(async move {
         rocket::tokio::task::yield_now().await;
         commit_waiting(&writer)
     });
@@ -180,60 +216,118 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// One transaction for the batch: all of it is stored (and counted), or none and everyone
-/// hears why.
-fn insert_all(conn: &mut Connection, batch: &[Job]) -> rusqlite::Result<Vec<i64>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut ids = Vec::with_capacity(batch.len());
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO submissions (created_at, name, email, phone, preferred_time,
-                 message, phone_verdict, phone_country, phone_line_type, phone_carrier)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        let mut email_key = tx.prepare_cached(
-            "INSERT INTO submission_email_keys (submission_id, email_index) VALUES (?1, ?2)",
-        )?;
-        let mut notification = tx.prepare_cached(
-            "INSERT INTO notifications (submission_id, channel, event_id, due_at)
-             VALUES (?1, ?2, 'msg_' || lower(hex(randomblob(16))), ?3)",
-        )?;
-        // A confirmation only when the address had none in the last day; the row is claimed
-        // here, in the same transaction, so concurrent submissions can't both get one.
-        let mut confirmation_due = tx.prepare_cached(
-            "INSERT INTO visitor_confirmations (email_index, sent_at) VALUES (?1, ?2)
-             ON CONFLICT (email_index) DO UPDATE SET sent_at = excluded.sent_at WHERE sent_at <= ?2 - ?3",
-        )?;
-        for Job { row: s, .. } in batch {
-            insert.execute(params![
-                s.created_at,
-                s.name,
-                s.email,
-                s.phone,
-                s.preferred_time,
-                s.message,
-                s.phone_verdict.as_str(),
-                s.phone_country,
-                s.phone_line_type,
-                s.phone_carrier,
-            ])?;
-            let id = tx.last_insert_rowid();
-            email_key.execute(params![id, s.email_index.as_bytes()])?;
-            let n = &s.notify;
-            let confirm = n.confirmation
-                && confirmation_due.execute(params![s.email_index.as_bytes(), n.now, CONFIRMATION_EVERY])? == 1;
-            for (wanted, channel) in
-                [(n.email, Channel::Email), (n.webhook, Channel::Webhook), (confirm, Channel::Confirmation)]
-            {
-                if wanted {
-                    notification.execute(params![id, channel.as_str(), n.now])?;
-                }
-            }
-            ids.push(id);
+/// Where a job's answer goes.
+enum Answer {
+    Id(oneshot::Sender<Result<i64, String>>),
+    Value(oneshot::Sender<Result<Done, String>>),
+}
+
+/// What a job writes.
+enum Task {
+    Insert(Box<SealedSubmission>),
+    Run(Work),
+}
+
+/// A job's result before it is sent: an id or a value.
+enum Written {
+    Id(i64),
+    Value(Done),
+}
+
+impl Job {
+    fn split(self) -> (Answer, Task) {
+        match self {
+            Job::Insert { row, done } => (Answer::Id(done), Task::Insert(row)),
+            Job::Run { work, done } => (Answer::Value(done), Task::Run(work)),
         }
     }
+}
+
+impl Answer {
+    fn send(self, result: Result<Written, String>) {
+        let failed = |other: Result<Written, String>| other.err().unwrap_or_else(|| "unexpected answer".into());
+        match (self, result) {
+            (Answer::Id(done), Ok(Written::Id(id))) => drop(done.send(Ok(id))),
+            (Answer::Value(done), Ok(Written::Value(value))) => drop(done.send(Ok(value))),
+            (Answer::Id(done), other) => drop(done.send(Err(failed(other)))),
+            (Answer::Value(done), other) => drop(done.send(Err(failed(other)))),
+        }
+    }
+}
+
+/// One transaction for the batch: every new submission is stored (and counted), or none and
+/// everyone hears why; each other job in a savepoint of its own.
+fn write_all(conn: &mut Connection, batch: Vec<Task>) -> rusqlite::Result<Vec<Result<Written, String>>> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(batch.len());
+    let mut inserted = 0;
+    for task in batch {
+        results.push(match task {
+            Task::Insert(row) => {
+                inserted += 1;
+                Ok(Written::Id(insert(&tx, &row)?))
+            }
+            Task::Run(work) => {
+                let savepoint = tx.savepoint()?;
+                match work(&savepoint) {
+                    Ok(value) => {
+                        savepoint.commit()?;
+                        Ok(Written::Value(value))
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        });
+    }
     // New rows take the column's default status, 'new'.
-    tx.prepare_cached("UPDATE status_counts SET n = n + ?1 WHERE status = 'new'")?.execute([batch.len()])?;
+    if inserted > 0 {
+        tx.prepare_cached("UPDATE status_counts SET n = n + ?1 WHERE status = 'new'")?.execute([inserted])?;
+    }
     tx.commit()?;
-    Ok(ids)
+    Ok(results)
+}
+
+/// A new submission, its email key, and its notifications.
+fn insert(tx: &Connection, s: &SealedSubmission) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO submissions (created_at, name, email, phone, preferred_time,
+             message, phone_verdict, phone_country, phone_line_type, phone_carrier)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        s.created_at,
+        s.name,
+        s.email,
+        s.phone,
+        s.preferred_time,
+        s.message,
+        s.phone_verdict.as_str(),
+        s.phone_country,
+        s.phone_line_type,
+        s.phone_carrier,
+    ])?;
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO submission_email_keys (submission_id, email_index) VALUES (?1, ?2)")?
+        .execute(params![id, s.email_index.as_bytes()])?;
+    let n = &s.notify;
+    // A confirmation only when the address had none in the last day; the row is claimed here,
+    // in the same transaction, so concurrent submissions can't both get one.
+    let confirm = n.confirmation
+        && tx
+            .prepare_cached(
+                "INSERT INTO visitor_confirmations (email_index, sent_at) VALUES (?1, ?2)
+                 ON CONFLICT (email_index) DO UPDATE SET sent_at = excluded.sent_at WHERE sent_at <= ?2 - ?3",
+            )?
+            .execute(params![s.email_index.as_bytes(), n.now, CONFIRMATION_EVERY])?
+            == 1;
+    for (wanted, channel) in [(n.email, Channel::Email), (n.webhook, Channel::Webhook), (confirm, Channel::Confirmation)] {
+        if wanted {
+            tx.prepare_cached(
+                "INSERT INTO notifications (submission_id, channel, event_id, due_at)
+                 VALUES (?1, ?2, 'msg_' || lower(hex(randomblob(16))), ?3)",
+            )?
+            .execute(params![id, channel.as_str(), n.now])?;
+        }
+    }
+    Ok(id)
 }

@@ -1,6 +1,7 @@
 //! The outbox of notifications. Rows are added by the submission's own transaction (`batch`);
 //! a worker claims due rows under a lease, so a row claimed by a worker that died is claimed
-//! again once the lease runs out, and two workers never hold one row at the same time.
+//! again once the lease runs out, and two workers never hold one row at the same time. The
+//! worker's claims and outcomes are written through the submissions' writer, in its batches.
 
 use rocket_db_pools::sqlx::{self, Row};
 
@@ -74,10 +75,11 @@ pub struct NotificationRow {
 }
 
 /// How an attempt ended.
-pub enum Outcome<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
     Delivered,
-    RetryAt(i64, &'a str),
-    Failed(&'a str),
+    RetryAt(i64, String),
+    Failed(String),
 }
 
 impl Store {
@@ -95,63 +97,54 @@ impl Store {
         if due.is_none() {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
-            "UPDATE notifications SET lease_until = ?1, attempts = attempts + 1
-             WHERE id IN (SELECT id FROM notifications
-                          WHERE state = 'pending' AND due_at <= ?2 AND lease_until <= ?2
-                          ORDER BY due_at LIMIT ?3)
-             RETURNING id, submission_id, channel, event_id, attempts",
-        )
-        .bind(lease_until)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.writer)
-        .await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some(Claimed {
-                    id: r.get(0),
-                    submission_id: r.get(1),
-                    channel: Channel::parse(r.get(2))?,
-                    event_id: r.get(3),
-                    attempts: r.get(4),
-                    lease_until,
-                })
+        self.inserter
+            .run(move |conn| {
+                let mut claim = conn.prepare_cached(
+                    "UPDATE notifications SET lease_until = ?1, attempts = attempts + 1
+                     WHERE id IN (SELECT id FROM notifications
+                                  WHERE state = 'pending' AND due_at <= ?2 AND lease_until <= ?2
+                                  ORDER BY due_at LIMIT ?3)
+                     RETURNING id, submission_id, channel, event_id, attempts",
+                )?;
+                let rows = claim.query_map(rusqlite::params![lease_until, now, limit], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+                })?;
+                let mut claimed = Vec::new();
+                for row in rows {
+                    let (id, submission_id, channel, event_id, attempts) = row?;
+                    if let Some(channel) = Channel::parse(&channel) {
+                        claimed.push(Claimed { id, submission_id, channel, event_id, attempts, lease_until });
+                    }
+                }
+                Ok(claimed)
             })
-            .collect())
+            .await
     }
 
-    /// Records an attempt's outcome, unless the lease was lost meanwhile (another worker holds
-    /// the row now, and its outcome counts).
-    pub async fn record_outcome(&self, claimed: &Claimed, now: i64, outcome: Outcome<'_>) -> Result<(), StoreError> {
-        let query = match outcome {
-            Outcome::Delivered => sqlx::query(
-                "UPDATE notifications SET state = 'delivered', finished_at = ?3, lease_until = 0, last_error = NULL
-                 WHERE id = ?1 AND lease_until = ?2",
-            )
-            .bind(claimed.id)
-            .bind(claimed.lease_until)
-            .bind(now),
-            Outcome::RetryAt(due_at, error) => sqlx::query(
-                "UPDATE notifications SET due_at = ?3, lease_until = 0, last_error = ?4
-                 WHERE id = ?1 AND lease_until = ?2",
-            )
-            .bind(claimed.id)
-            .bind(claimed.lease_until)
-            .bind(due_at)
-            .bind(error),
-            Outcome::Failed(error) => sqlx::query(
-                "UPDATE notifications SET state = 'failed', finished_at = ?3, lease_until = 0, last_error = ?4
-                 WHERE id = ?1 AND lease_until = ?2",
-            )
-            .bind(claimed.id)
-            .bind(claimed.lease_until)
-            .bind(now)
-            .bind(error),
-        };
-        query.execute(&self.writer).await?;
-        Ok(())
+    /// Records the outcomes of a claimed batch in one transaction, each unless its lease was
+    /// lost meanwhile (another worker holds the row now, and its outcome counts).
+    pub async fn record_outcomes(&self, outcomes: Vec<(&Claimed, Outcome)>, now: i64) -> Result<(), StoreError> {
+        let outcomes: Vec<(i64, i64, Outcome)> =
+            outcomes.into_iter().map(|(c, outcome)| (c.id, c.lease_until, outcome)).collect();
+        self.inserter
+            .run(move |conn| {
+                let mut record = conn.prepare_cached(
+                    "UPDATE notifications
+                     SET state = ?3, due_at = COALESCE(?4, due_at), last_error = ?5, lease_until = 0,
+                         finished_at = CASE WHEN ?3 = 'pending' THEN NULL ELSE ?6 END
+                     WHERE id = ?1 AND lease_until = ?2",
+                )?;
+                for (id, lease_until, outcome) in &outcomes {
+                    let (state, due_at, error) = match outcome {
+                        Outcome::Delivered => ("delivered", None, None),
+                        Outcome::RetryAt(due_at, error) => ("pending", Some(*due_at), Some(error.as_str())),
+                        Outcome::Failed(error) => ("failed", None, Some(error.as_str())),
+                    };
+                    record.execute(rusqlite::params![id, lease_until, state, due_at, error, now])?;
+                }
+                Ok(())
+            })
+            .await
     }
 
     /// A failed notification of this submission becomes due again, with a fresh run of retries.

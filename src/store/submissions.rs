@@ -134,14 +134,23 @@ impl Store {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 
-    /// The submissions with these ids, newest first.
+    /// The submissions with these ids, newest first, without their messages.
     pub async fn by_ids(&self, ids: &[i64]) -> Result<Vec<SubmissionRow>, StoreError> {
+        self.fetch_by_ids(ids, SUMMARY_COLUMNS).await
+    }
+
+    /// The submissions with these ids, newest first, messages included.
+    pub async fn whole_by_ids(&self, ids: &[i64]) -> Result<Vec<SubmissionRow>, StoreError> {
+        self.fetch_by_ids(ids, COLUMNS).await
+    }
+
+    async fn fetch_by_ids(&self, ids: &[i64], columns: &str) -> Result<Vec<SubmissionRow>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let json = serde_json::to_string(ids).unwrap_or_default();
         let rows = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM submissions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC"
+            "SELECT {columns} FROM submissions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC"
         ))
         .bind(json)
         .fetch_all(&self.pool)
