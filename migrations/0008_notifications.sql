@@ -4,9 +4,9 @@
 CREATE TABLE notifications (
     id            INTEGER PRIMARY KEY,
     submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
-    channel       TEXT    NOT NULL CHECK (channel IN ('email', 'webhook', 'confirmation')),
+    channel       TEXT    NOT NULL CHECK (channel = 'email' OR channel = 'webhook' OR channel = 'confirmation'),
     event_id      TEXT    NOT NULL, -- the webhook-id, the same on every attempt (random: no index)
-    state         TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+    state         TEXT    NOT NULL DEFAULT 'pending' CHECK (state = 'pending' OR state = 'delivered' OR state = 'failed'),
     attempts      INTEGER NOT NULL DEFAULT 0,
     due_at        INTEGER NOT NULL,           -- unix seconds: not before
     lease_until   INTEGER NOT NULL DEFAULT 0, -- unix seconds: claimed by a worker until
