@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use crate::captcha::CaptchaError;
 use crate::clock;
+use crate::config::CaptchaMode;
 use crate::domain::PhoneVerdict;
 use crate::domain::{ContactDetails, ContactInput, FieldErrors, ParseRules};
 use crate::phone::{Details, PhoneOutcome};
@@ -30,6 +31,32 @@ pub enum IntakeError {
 pub struct CaptchaAnswer<'a> {
     pub token: &'a str,
     pub answer: &'a str,
+    /// A proof-of-work solution (ALTCHA payload), empty when the browser sent none.
+    pub altcha: &'a str,
+}
+
+/// Whether the CAPTCHA part passes, else what the visitor is told. A proof of work that holds
+/// is enough (in `pow` mode) and leaves the image token unspent: it dies on its own in five
+/// minutes and is worth nothing without its answer. Otherwise the image token is spent, right
+/// or wrong, so that it is good once.
+async fn captcha_passes(
+    state: &ContactState,
+    captcha: CaptchaAnswer<'_>,
+) -> Result<Result<(), &'static str>, CaptchaError> {
+    let pow = match state.config.captcha.mode {
+        CaptchaMode::Pow if !captcha.altcha.trim().is_empty() => {
+            Some(state.captchas.spend_pow(captcha.altcha).await?)
+        }
+        _ => None,
+    };
+    if pow == Some(Ok(())) || state.captchas.spend(captcha.token, captcha.answer).await? {
+        return Ok(Ok(()));
+    }
+    Ok(Err(match (pow, captcha.answer.trim().is_empty()) {
+        (Some(_), true) => "The automatic check did not go through (it expired or was used before). Please type the characters from the picture.",
+        (None, true) => "Please type the characters from the picture.",
+        (_, false) => "That did not match the picture, or it expired. Please try this new one.",
+    }))
 }
 
 /// Stores a valid submission and returns its id. A submission caught by the honeypot
@@ -44,20 +71,13 @@ pub async fn accept(
     let now = state.clock.now();
     let rules = ParseRules { now, phone_default_region: state.config.phone_default_region.as_deref() };
     let parsed = input.parse(&rules);
-    let solved = state.captchas.spend(captcha.token, captcha.answer).await?;
+    let solved = captcha_passes(state, captcha).await?;
     let details = match (parsed, solved) {
-        (Ok(details), true) => details,
+        (Ok(details), Ok(())) => details,
         (parsed, solved) => {
             let mut errors = parsed.err().unwrap_or_default();
-            if !solved {
-                errors.insert(
-                    "captcha_answer",
-                    if captcha.answer.trim().is_empty() {
-                        "Please type the characters from the picture."
-                    } else {
-                        "That did not match the picture, or it expired. Please try this new one."
-                    },
-                );
+            if let Err(problem) = solved {
+                errors.insert("captcha_answer", problem);
             }
             return Err(IntakeError::Invalid(errors));
         }

@@ -6,7 +6,9 @@ use proptest::prelude::*;
 use time::OffsetDateTime;
 
 use crate::back_office::export;
-use crate::captcha::Captchas;
+use base64::Engine;
+
+use crate::captcha::{CaptchaKeys, Captchas};
 use crate::clock::Clock;
 use crate::config::{BasePath, Rate};
 use crate::crypto::Vault;
@@ -123,7 +125,17 @@ proptest! {
 
     #[test]
     fn captcha_tokens_of_any_text_open_to_nothing(raw in "[A-Za-z0-9_=-]{0,120}") {
-        let captchas = Captchas::new(([1; 32], [2; 32]), None, None, Clock::system());
+        let captchas = Captchas::new(CaptchaKeys { answer: [1; 32], seal: [2; 32], pow: [3; 32] }, None, None, Clock::system());
         prop_assert!(captchas.open(&raw).is_none());
+    }
+
+    #[test]
+    fn proof_of_work_payloads_of_any_text_are_refused(raw in "[A-Za-z0-9+/=]{0,400}", json in "\\{.{0,200}\\}") {
+        let captchas = Captchas::new(CaptchaKeys { answer: [1; 32], seal: [2; 32], pow: [3; 32] }, None, None, Clock::system());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(json);
+        for payload in [raw, encoded] {
+            let spent = rocket::tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(captchas.spend_pow(&payload));
+            prop_assert!(matches!(spent, Ok(Err(_))));
+        }
     }
 }

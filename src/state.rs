@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, RwLock};
 
-use crate::captcha::Captchas;
+use crate::captcha::{CaptchaKeys, Captchas};
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
 use crate::crypto::{derive_key, hex, BlindIndex, CsrfKey, Vault};
@@ -78,10 +78,11 @@ impl ContactState {
         // Challenges are sealed per base path: two instances in one app (with one SECRET_KEY)
         // keep separate ledgers, so neither may open the other's tokens.
         let base = config.base_path.as_str();
-        let captcha_keys = (
-            derive_key(&config.secret_key, &format!("captcha-answer:{base}")),
-            derive_key(&config.secret_key, &format!("captcha-seal:{base}")),
-        );
+        let captcha_keys = CaptchaKeys {
+            answer: derive_key(&config.secret_key, &format!("captcha-answer:{base}")),
+            seal: derive_key(&config.secret_key, &format!("captcha-seal:{base}")),
+            pow: derive_key(&config.secret_key, &format!("captcha-pow:{base}")),
+        };
         let test_answer = config.captcha_test_answer.as_ref().map(|a| a.expose().to_string());
         let captchas = Captchas::new(captcha_keys, test_answer, redis.clone(), clock.clone());
         let log = Arc::new(LogThrottle::default());

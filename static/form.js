@@ -18,6 +18,11 @@
   var EMAIL = /^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
   var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+  // The proof of work (pow.js) answers the CAPTCHA instead of the picture once it is done.
+  function powDone() {
+    return form.dataset.pow === "done";
+  }
+
   function length(value) {
     return Array.from(value).length;
   }
@@ -54,7 +59,7 @@
       if (length(v) > 5000) return "The message can have at most 5000 characters.";
     },
     captcha_answer: function (v) {
-      if (!v) return "Please type the characters from the picture.";
+      if (!v && !powDone()) return "Please type the characters from the picture.";
     }
   };
 
@@ -218,6 +223,17 @@
   var checked = false;
   form.addEventListener("submit", function (event) {
     if (checked) return;
+    if (form.dataset.pow === "solving") {
+      // Almost there: send once the check is over (done, or failed and the picture is back).
+      event.preventDefault();
+      announce("Checking you're not a robot…");
+      form.addEventListener("pow", function resume() {
+        if (form.dataset.pow === "solving") return;
+        form.removeEventListener("pow", resume);
+        form.requestSubmit ? form.requestSubmit() : form.submit();
+      });
+      return;
+    }
     var first = null;
     var count = 0;
     Object.keys(rules).forEach(function (name) {
@@ -233,6 +249,8 @@
       first.focus();
       return;
     }
+    // The proof of work answers for the picture: sent as it is.
+    if (powDone()) return;
     event.preventDefault();
     var submit = form.querySelector("[type=submit]");
     submit.disabled = true;

@@ -10,6 +10,7 @@
 
 mod drawers;
 mod ledger;
+mod pow;
 mod render;
 
 use std::sync::{Arc, OnceLock};
@@ -29,6 +30,9 @@ use drawers::Drawers;
 use ledger::{Ledger, TokenId};
 
 pub use ledger::Check;
+#[cfg(feature = "internals")]
+pub use pow::solution_hash;
+pub use pow::{PowChallenge, PowRefusal};
 pub use render::Voice;
 #[cfg(feature = "internals")]
 pub use render::{png as draw_png, wav as draw_wav};
@@ -55,9 +59,20 @@ pub enum CaptchaError {
     Render,
 }
 
+/// The keys of one instance's challenges, each derived from `SECRET_KEY`.
+pub struct CaptchaKeys {
+    /// Hashes answers before they are compared.
+    pub answer: [u8; 32],
+    /// Seals the answer into the image challenge's token.
+    pub seal: [u8; 32],
+    /// Signs proof-of-work challenges.
+    pub pow: [u8; 32],
+}
+
 pub struct Captchas {
     seal: ChaCha20Poly1305,
     answer_key: [u8; 32],
+    pow: pow::Pow,
     ledger: Ledger,
     clock: Clock,
     test_answer: Option<String>,
@@ -80,18 +95,17 @@ const MADE_LEN: usize = 8;
 const NONCE_LEN: usize = 12;
 
 impl Captchas {
-    /// `keys` is 64 bytes derived from SECRET_KEY: the answer-hash key, then the sealing key.
     pub fn new(
-        keys: ([u8; 32], [u8; 32]),
+        keys: CaptchaKeys,
         test_answer: Option<String>,
         redis: Option<Redis>,
         clock: Clock,
     ) -> Captchas {
-        let (answer_key, seal_key) = keys;
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
         Captchas {
-            seal: ChaCha20Poly1305::new(&seal_key.into()),
-            answer_key,
+            seal: ChaCha20Poly1305::new(&keys.seal.into()),
+            answer_key: keys.answer,
+            pow: pow::Pow::new(keys.pow),
             ledger: Ledger::new(redis),
             clock,
             test_answer,
@@ -191,6 +205,24 @@ impl Captchas {
         self.draw(move || render::wav(voice.get_or_init(Voice::load).as_ref()?, &answer)).await.map(Some)
     }
 
+    /// A new proof-of-work challenge with a secret number up to `maxnumber`, living as long as
+    /// an image challenge. Nothing is stored.
+    pub fn pow_challenge(&self, maxnumber: u64) -> PowChallenge {
+        self.pow.issue(maxnumber, self.clock.now_ms() / 1000 + LIFETIME.as_secs())
+    }
+
+    /// Checks a proof-of-work solution (the `altcha` field) and uses it up: it passes once.
+    pub async fn spend_pow(&self, altcha: &str) -> Result<Result<(), PowRefusal>, CaptchaError> {
+        let now_ms = self.clock.now_ms();
+        let solved = match self.pow.check(altcha, now_ms / 1000) {
+            Ok(solved) => solved,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let keep_until_ms = solved.expires * 1000 + CLOCK_SKEW_MS;
+        let first = self.ledger.spend(&solved.id, keep_until_ms, now_ms).await?;
+        Ok(if first { Ok(()) } else { Err(PowRefusal::Reused) })
+    }
+
     async fn draw(
         &self,
         work: impl FnOnce() -> Option<Vec<u8>> + Send + 'static,
@@ -209,8 +241,12 @@ fn plausible_token(token: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn keys(seal: u8) -> CaptchaKeys {
+        CaptchaKeys { answer: [1; 32], seal: [seal; 32], pow: [4; 32] }
+    }
+
     fn instance(clock: Clock) -> Captchas {
-        Captchas::new(([1; 32], [2; 32]), None, None, clock)
+        Captchas::new(keys(2), None, None, clock)
     }
 
     #[rocket::async_test]
@@ -224,7 +260,7 @@ mod tests {
         assert!(captchas.spend(&token, &answer).await.unwrap());
         assert!(!captchas.spend(&token, &answer).await.unwrap(), "good once");
         assert_eq!(captchas.verify(&token, &answer).await.unwrap(), Check::Dead);
-        let other = Captchas::new(([1; 32], [3; 32]), None, None, Clock::system());
+        let other = Captchas::new(keys(3), None, None, Clock::system());
         assert!(other.open(&token).is_none(), "sealed under this instance's key");
     }
 
@@ -253,6 +289,26 @@ mod tests {
         }
         clock.advance(Duration::from_secs(240));
         assert!(captchas.spend(&visitor, &answer).await.unwrap(), "the visitor's challenge survived");
+    }
+
+    #[rocket::async_test]
+    async fn a_proof_of_work_passes_once_and_not_after_its_challenge_expired() {
+        use base64::engine::general_purpose::STANDARD;
+        let clock = Clock::system();
+        let captchas = instance(clock.clone());
+        let solve = |c: &PowChallenge| {
+            let number = (0..=c.maxnumber)
+                .find(|n| crate::crypto::hex(&pow::solution_hash(&c.salt, *n)) == c.challenge);
+            let json = serde_json::json!({"algorithm": c.algorithm, "challenge": c.challenge,
+                "number": number, "salt": c.salt, "signature": c.signature});
+            STANDARD.encode(json.to_string())
+        };
+        let altcha = solve(&captchas.pow_challenge(1_000));
+        assert_eq!(captchas.spend_pow(&altcha).await.unwrap(), Ok(()));
+        assert_eq!(captchas.spend_pow(&altcha).await.unwrap(), Err(PowRefusal::Reused));
+        let late = solve(&captchas.pow_challenge(1_000));
+        clock.advance(LIFETIME);
+        assert_eq!(captchas.spend_pow(&late).await.unwrap(), Err(PowRefusal::Expired));
     }
 
     #[rocket::async_test]

@@ -98,6 +98,31 @@ pub struct NumverifyConfig {
     pub on_error: OnError,
 }
 
+/// What passes the form's CAPTCHA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptchaMode {
+    /// A proof of work, or the image answer.
+    Pow,
+    /// Only the image answer.
+    Image,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CaptchaConfig {
+    pub mode: CaptchaMode,
+    /// The base difficulty: the largest secret number of a fresh address's challenge.
+    pub pow_maxnumber: u64,
+}
+
+impl CaptchaConfig {
+    pub const POW_MAXNUMBER: std::ops::RangeInclusive<u64> = 1_000..=10_000_000;
+
+    /// The difficulty for an address over `pressure` tiers: four times more work a tier.
+    pub fn pow_maxnumber_at(&self, pressure: u32) -> u64 {
+        self.pow_maxnumber.saturating_mul(4u64.saturating_pow(pressure))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LimitStorage {
     Memory,
@@ -130,6 +155,7 @@ pub struct Config {
     pub(crate) base_path: BasePath,
     pub(crate) proxy_ip_header: Option<String>,
     pub(crate) data_dir: PathBuf,
+    pub(crate) captcha: CaptchaConfig,
     pub(crate) captcha_test_answer: Option<Secret>,
     pub(crate) phone_default_region: Option<String>,
     /// Bearer token that unlocks `/healthz`'s details (and, later, `/metrics`).
@@ -312,6 +338,20 @@ impl Config {
             }
             None => None,
         };
+        let captcha = CaptchaConfig {
+            mode: s.parsed("captcha.mode", |v| match v.to_ascii_lowercase().as_str() {
+                "pow" => Ok(CaptchaMode::Pow),
+                "image" => Ok(CaptchaMode::Image),
+                _ => Err("must be pow or image"),
+            })?,
+            pow_maxnumber: s.parsed("captcha.pow_maxnumber", |v| {
+                v.replace('_', "")
+                    .parse()
+                    .ok()
+                    .filter(|n| CaptchaConfig::POW_MAXNUMBER.contains(n))
+                    .ok_or("must be a whole number from 1000 to 10000000")
+            })?,
+        };
         let captcha_test_answer = match s.secret("captcha.test_answer")? {
             Some(a) if a.expose().chars().count() > 32 || a.expose().chars().any(char::is_control) => {
                 return Err(ConfigError::invalid(
@@ -347,6 +387,7 @@ impl Config {
             base_path,
             proxy_ip_header,
             data_dir,
+            captcha,
             captcha_test_answer,
             phone_default_region,
             metrics_token,

@@ -46,6 +46,8 @@ pub const SETTINGS: &[Setting] = &[
     setting("port", &["PORT"], "8080", "The appliance's listen port."),
     setting("base_path", &["BASE_PATH"], "/", "Where the whole system is mounted, e.g. `/contact`."),
     setting("proxy_ip_header", &["PROXY_IP_HEADER"], "", "The header holding the client address behind a proxy (`X-Real-IP` behind NGINX). Unset: the socket's address; no header is trusted."),
+    setting("captcha.mode", &["CAPTCHA_MODE"], "pow", "`pow`: a proof of work solved in the background, or the image answer, passes; `image`: only the image answer."),
+    setting("captcha.pow_maxnumber", &["CAPTCHA_POW_MAXNUMBER"], "100000", "The proof of work's base difficulty (numbers to try, 1,000 to 10,000,000); an address that keeps asking gets up to 64 times more."),
     setting("captcha.test_answer", &["CAPTCHA_TEST_ANSWER"], "", "Test mode: every challenge's answer is this string; a WARNING at every start. Never in production."),
     setting("notify.email_to", &["NOTIFY_EMAIL_TO"], "", "Comma-separated addresses told of each new submission (needs `SMTP_URL`). Unset: no owner email."),
     setting("notify.smtp_url", &["SMTP_URL"], "", "`smtp://[user:pass@]host[:port][?tls=required\\|opportunistic]` (STARTTLS; port 587) or `smtps://…` (implicit TLS; port 465). TLS is required except to loopback, where it is used when offered."),

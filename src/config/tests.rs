@@ -53,6 +53,8 @@ fn defaults_are_safe() {
     assert_eq!(config.numverify.url, "http://apilayer.net/api/validate");
     assert!(config.numverify.api_key.is_none() && config.proxy_ip_header.is_none());
     assert!(config.captcha_test_answer.is_none());
+    assert_eq!((config.captcha.mode, config.captcha.pow_maxnumber), (CaptchaMode::Pow, 100_000));
+    assert_eq!(config.captcha.pow_maxnumber_at(3), 6_400_000, "four times a tier");
 }
 
 #[test]
@@ -152,6 +154,9 @@ fn bad_values_give_one_clear_line_without_the_value() {
         ("PROXY_IP_HEADER", "X Real IP", "header name"),
         ("PHONE_DEFAULT_REGION", "USA-region", "two-letter"),
         ("PHONE_DEFAULT_REGION", "ZZ", "numbering rules"),
+        ("CAPTCHA_MODE", "invisible-please", "pow or image"),
+        ("CAPTCHA_POW_MAXNUMBER", "99", "from 1000 to 10000000"),
+        ("CAPTCHA_POW_MAXNUMBER", "a-million", "whole number"),
     ];
     for (name, value, expected) in cases {
         let err = load(&Sources::default(), env(&[(name, value)])).expect_err(name).to_string();

@@ -23,7 +23,19 @@ pub enum LimitKind {
     Verify,
     Login,
     Default,
+    /// One of the [`PRESSURE_TIERS`], by index: never refuses a request, only measures.
+    Pressure(u8),
 }
+
+/// How hard an address pushes, measured by budgets that refuse nothing: the number of these it
+/// is over makes its next proof-of-work challenge harder. A person loads the form a few times
+/// in ten minutes and stays under all three; a script asking without pause is over all of them
+/// within a minute, and falls back a tier for every ten minutes of calm.
+const PRESSURE_TIERS: [Rate; 3] = [
+    Rate { count: 10, period: Duration::from_secs(600) },
+    Rate { count: 30, period: Duration::from_secs(600) },
+    Rate { count: 100, period: Duration::from_secs(600) },
+];
 
 impl LimitKind {
     const ALL: [LimitKind; 5] =
@@ -36,6 +48,9 @@ impl LimitKind {
             LimitKind::Verify => "verify",
             LimitKind::Login => "login",
             LimitKind::Default => "default",
+            LimitKind::Pressure(0) => "pressure0",
+            LimitKind::Pressure(1) => "pressure1",
+            LimitKind::Pressure(_) => "pressure2",
         }
     }
 
@@ -72,18 +87,35 @@ fn rate(config: &RateLimitConfig, kind: LimitKind) -> Rate {
         LimitKind::Verify => config.verify,
         LimitKind::Login => config.login,
         LimitKind::Default => config.default,
+        LimitKind::Pressure(tier) => PRESSURE_TIERS[usize::from(tier).min(PRESSURE_TIERS.len() - 1)],
     }
 }
 
+const PRESSURE_KINDS: [LimitKind; PRESSURE_TIERS.len()] =
+    [LimitKind::Pressure(0), LimitKind::Pressure(1), LimitKind::Pressure(2)];
+
 impl Limiter {
     pub fn new(config: &RateLimitConfig, redis: Option<&Redis>, log: Arc<LogThrottle>) -> Limiter {
-        let rates = LimitKind::ALL.map(|kind| (kind, rate(config, kind)));
+        let rates: Vec<_> =
+            LimitKind::ALL.iter().chain(&PRESSURE_KINDS).map(|&kind| (kind, rate(config, kind))).collect();
         let backend = match (config.enabled, redis) {
             (false, _) => Backend::Off,
             (true, None) => Backend::Memory(memory::MemoryLimits::new(&rates)),
             (true, Some(redis)) => Backend::Redis(redis_gcra::RedisLimits::new(redis.clone(), &rates)),
         };
         Limiter { backend, log }
+    }
+
+    /// Counts one request towards `client`'s pressure and says how many tiers it is over (0 to
+    /// 3; always 0 with limits off, or while the shared store is unreachable).
+    pub async fn pressure(&self, client: IpAddr) -> u32 {
+        let mut over = 0;
+        for kind in PRESSURE_KINDS {
+            if matches!(self.check(kind, client).await, Verdict::Limited { .. }) {
+                over += 1;
+            }
+        }
+        over
     }
 
     /// Counts one request of `kind` from `client` (an address, or an IPv6 /64 as

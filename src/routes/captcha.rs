@@ -5,15 +5,17 @@ use rocket::serde::json::Json;
 use rocket::{get, post, routes, FromForm, Route};
 use serde_json::{json, Value};
 
-use crate::captcha::{Check, LIFETIME};
+use crate::captcha::{Check, PowChallenge, LIFETIME};
+use crate::config::CaptchaMode;
 use crate::errors::WebError;
+use crate::guards::client_ip::ClientIp;
 use crate::guards::form_body::{read_body, Fields};
 use crate::guards::limited::budget;
 use crate::guards::App;
 use crate::ratelimit::LimitKind;
 
 pub fn routes() -> Vec<Route> {
-    let mut all = budget(LimitKind::Captcha, routes![new_challenge, audio]);
+    let mut all = budget(LimitKind::Captcha, routes![new_challenge, audio, pow_challenge]);
     all.extend(budget(LimitKind::Verify, routes![verify]));
     all.extend(budget(LimitKind::Default, routes![image]));
     all
@@ -33,6 +35,17 @@ async fn new_challenge(app: App) -> Result<Json<Value>, WebError> {
         "audio": app.config.base_path.join(&format!("/captcha/{token}/audio")),
         "expires_in": LIFETIME.as_secs(),
     })))
+}
+
+/// A proof-of-work challenge (ALTCHA v1), harder for an address that keeps asking. There is
+/// none in `image` mode.
+#[get("/captcha/pow")]
+async fn pow_challenge(app: App, client: ClientIp) -> Option<NoStore<Json<PowChallenge>>> {
+    if app.config.captcha.mode != CaptchaMode::Pow {
+        return None;
+    }
+    let maxnumber = app.config.captcha.pow_maxnumber_at(app.limiter.pressure(client.limit_key()).await);
+    Some(NoStore::of(Json(app.captchas.pow_challenge(maxnumber))))
 }
 
 /// What the page's script sends to check an answer.
@@ -69,25 +82,30 @@ async fn verify(app: App, body: Data<'_>) -> Result<(Status, Json<Value>), WebEr
 
 #[get("/captcha/<token>/image")]
 async fn image(app: App, token: &str) -> Result<Option<Media>, WebError> {
-    Ok(app.captchas.image(token).await?.map(|bytes| Media::of(bytes, ContentType::PNG)))
+    Ok(app.captchas.image(token).await?.map(|bytes| media(bytes, ContentType::PNG)))
 }
 
 #[get("/captcha/<token>/audio")]
 async fn audio(app: App, token: &str) -> Result<Option<Media>, WebError> {
     let wav = ContentType::new("audio", "wav");
-    Ok(app.captchas.audio(token).await?.map(|bytes| Media::of(bytes, wav)))
+    Ok(app.captchas.audio(token).await?.map(|bytes| media(bytes, wav)))
 }
 
-/// A challenge's picture or sound: never cached, it is good once.
+/// A challenge (or its picture or sound): never cached, it is good once.
 #[derive(Responder)]
-struct Media {
-    bytes: Vec<u8>,
-    content_type: ContentType,
+struct NoStore<R> {
+    inner: R,
     cache: Header<'static>,
 }
 
-impl Media {
-    fn of(bytes: Vec<u8>, content_type: ContentType) -> Media {
-        Media { bytes, content_type, cache: Header::new("Cache-Control", "no-store") }
+impl<R> NoStore<R> {
+    fn of(inner: R) -> NoStore<R> {
+        NoStore { inner, cache: Header::new("Cache-Control", "no-store") }
     }
+}
+
+type Media = NoStore<(ContentType, Vec<u8>)>;
+
+fn media(bytes: Vec<u8>, content_type: ContentType) -> Media {
+    NoStore::of((content_type, bytes))
 }

@@ -7,8 +7,10 @@ use rocket::response::{Redirect, Responder};
 use rocket::{get, post, routes, uri, FromForm, Route};
 use time::{Duration, OffsetDateTime};
 
+use crate::config::CaptchaMode;
 use crate::domain::{ContactInput, FieldErrors};
 use crate::errors::WebError;
+use crate::guards::client_ip::ClientIp;
 use crate::guards::form_body::CsrfChecked;
 use crate::guards::limited::budget;
 use crate::guards::{App, CsrfToken, Wants};
@@ -42,6 +44,9 @@ struct ContactForm {
     captcha_token: String,
     #[field(default = String::new())]
     captcha_answer: String,
+    /// The proof of work the page's script solved (an ALTCHA payload).
+    #[field(default = String::new())]
+    altcha: String,
 }
 
 impl ContactForm {
@@ -84,11 +89,17 @@ async fn submit(
     app: App,
     wants: Wants,
     csrf: CsrfToken,
+    client: ClientIp,
     form: CsrfChecked<ContactForm>,
 ) -> Result<Submitted, WebError> {
     let CsrfChecked(form) = form;
+    if app.config.captcha.mode == CaptchaMode::Pow {
+        // Posting counts towards the address's pressure: its next challenge is harder.
+        app.limiter.pressure(client.limit_key()).await;
+    }
     let thanks = uri!(app.config.base_path.origin(), thanks).to_string();
-    let captcha = CaptchaAnswer { token: &form.captcha_token, answer: &form.captcha_answer };
+    let captcha =
+        CaptchaAnswer { token: &form.captcha_token, answer: &form.captcha_answer, altcha: &form.altcha };
     let trapped = !form.website.is_empty();
     match intake::accept(&app, form.input(), captcha, trapped).await {
         Ok(id) => Ok(Submitted::new(id, wants, thanks)),
@@ -138,6 +149,7 @@ fn render_form(
             errors,
             csrf_token,
             captcha_token,
+            pow => app.config.captcha.mode == CaptchaMode::Pow,
             min_time => now.format(&minute).unwrap_or_default(),
             max_time => (now + Duration::days(365)).format(&minute).unwrap_or_default(),
         },

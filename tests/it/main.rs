@@ -18,6 +18,7 @@ mod form;
 mod layers;
 mod notify;
 mod phone;
+mod pow;
 mod ratelimit;
 mod redis_shared;
 mod storage;

@@ -143,3 +143,17 @@ async fn numverify_verdicts_are_shared_through_redis() {
     let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query(&mut conn).unwrap();
     assert!((86_000..=86_400).contains(&ttl), "kept a day: {ttl}");
 }
+
+#[rocket::async_test]
+async fn a_proof_of_work_spent_on_one_instance_is_refused_on_the_other() {
+    use crate::pow::{challenge, solve, submit_with_pow, EASY};
+    let Some(redis) = RedisServer::start() else { return };
+    let a = instance(&redis.url(), &[EASY]).await;
+    let b = instance(&redis.url(), &[EASY]).await;
+    let altcha = solve(&challenge(&a.client).await);
+    assert_eq!(submit_with_pow(&a.client, &altcha).await.0, Status::SeeOther);
+    let (status, body) = submit_with_pow(&b.client, &altcha).await;
+    assert_eq!(status, Status::UnprocessableEntity, "spent on A, refused on B: {body}");
+    let fresh = solve(&challenge(&a.client).await);
+    assert_eq!(submit_with_pow(&b.client, &fresh).await.0, Status::SeeOther, "B takes A's challenges");
+}
