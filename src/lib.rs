@@ -51,7 +51,7 @@ internal!(crypto, domain, keys, secret, store);
 
 /// Drawing a CAPTCHA answer as a PNG and speaking it as a WAV, for the benchmarks.
 #[cfg(feature = "internals")]
-pub use captcha::{draw_png, draw_wav, solution_hash, Voice};
+pub use captcha::{draw_png, draw_wav, solution_hash, Pow, Voice};
 pub use clock::Clock;
 pub use config::{Config, ConfigBuilder, ConfigError};
 pub use fairing::{fairing, ContactClient};

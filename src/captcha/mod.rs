@@ -31,7 +31,7 @@ use ledger::{Ledger, TokenId};
 
 pub use ledger::Check;
 #[cfg(feature = "internals")]
-pub use pow::solution_hash;
+pub use pow::{solution_hash, Pow};
 pub use pow::{PowChallenge, PowRefusal};
 pub use render::Voice;
 #[cfg(feature = "internals")]
