@@ -20,5 +20,6 @@ mod notify;
 mod phone;
 mod pow;
 mod ratelimit;
+mod readme;
 mod redis_shared;
 mod storage;
