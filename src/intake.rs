@@ -112,7 +112,7 @@ pub async fn accept(
     let notify = sealed.notify.any();
     let id = state.store.insert_submission(sealed).await?;
     if notify {
-        state.notifier.wake();
+        state.notifier.submission_stored();
     }
     Ok(id)
 }

@@ -4,11 +4,12 @@
 //! and records each outcome, retrying for about three days. No visitor waits for a mail server.
 
 pub mod email;
+mod pace;
 mod schedule;
 pub mod webhook;
 mod worker;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rocket::tokio::sync::Notify;
@@ -75,6 +76,9 @@ pub struct Notifier {
     render: Renderer,
     /// Rung after a submission with notifications is stored, and at shutdown.
     wake: Notify,
+    /// Submissions with notifications stored since start: the worker reads the intake's pace
+    /// from it, to give way to a flood.
+    stored: AtomicU64,
     stopping: AtomicBool,
     smtp_outage: Outage,
     webhook_outage: Outage,
@@ -90,6 +94,7 @@ impl Notifier {
             webhook,
             render: Renderer::new(base),
             wake: Notify::new(),
+            stored: AtomicU64::new(0),
             stopping: AtomicBool::new(false),
             smtp_outage: Outage::default(),
             webhook_outage: Outage::default(),
@@ -106,7 +111,14 @@ impl Notifier {
         }
     }
 
-    /// Something is due now: the worker looks at once instead of at its next round.
+    /// A submission with notifications was stored: the worker looks at once.
+    pub fn submission_stored(&self) {
+        self.stored.fetch_add(1, Ordering::Relaxed);
+        self.wake.notify_one();
+    }
+
+    /// Something is due now (a notification sent again): the worker looks at once instead of
+    /// at its next round.
     pub fn wake(&self) {
         self.wake.notify_one();
     }

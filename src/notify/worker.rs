@@ -5,15 +5,18 @@
 //! It runs on a thread of its own at the lowest CPU priority: when visitors keep both cores
 //! busy, their requests go first and the notifications follow a little later (they are stored
 //! and nothing is lost). Under `submit` at full speed on the shared runtime the form lost more
-//! than half of its flows to the worker (4,196 against 9,136/s).
+//! than half of its flows to the worker (4,196 against 9,136/s). Under a flood it also sends
+//! only a batch a round (`pace`), since the receivers and the outcomes it writes run at the
+//! visitors' priority.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rocket::futures::future::join_all;
 
+use super::pace::Pace;
 use super::{schedule, Notifier, SendError};
 use crate::back_office::view::SubmissionView;
 use crate::clock::Clock;
@@ -56,11 +59,16 @@ fn lower_priority() {
 }
 
 async fn run(notifier: Arc<Notifier>, store: Store, vault: Arc<Vault>, clock: Clock) {
+    let stored = || notifier.stored.load(Ordering::Relaxed);
+    let mut pace = Pace::new(stored(), Instant::now());
     while !notifier.stopping.load(Ordering::Relaxed) {
         let now = clock.now().unix_timestamp();
         match store.claim_notifications(now, LEASE_SECS, BATCH).await {
             Ok(claimed) if !claimed.is_empty() => {
                 deliver_batch(&notifier, &store, &vault, &clock, &claimed).await;
+                if pace.flood(stored(), Instant::now()) {
+                    rocket::tokio::time::sleep(ROUND).await;
+                }
                 continue;
             }
             Ok(_) => {}
