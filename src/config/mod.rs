@@ -94,7 +94,7 @@ pub enum OnError {
 #[derive(Debug, Clone)]
 pub struct NumverifyConfig {
     pub api_key: Option<Secret>,
-    pub url: String,
+    pub url: url::Url,
     pub on_error: OnError,
 }
 
@@ -281,14 +281,9 @@ impl Config {
 
         let numverify = NumverifyConfig {
             api_key: s.secret("numverify.api_key")?,
-            url: s.parsed("numverify.url", |u| {
-                let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"));
-                match rest {
-                    Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
-                        Ok(u.to_string())
-                    }
-                    _ => Err("must be an http:// or https:// URL"),
-                }
+            url: s.parsed("numverify.url", |u| match url::Url::parse(u) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(url),
+                _ => Err("must be an http:// or https:// URL"),
             })?,
             on_error: s.parsed("numverify.on_error", |v| match v {
                 "accept" => Ok(OnError::Accept),

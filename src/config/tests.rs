@@ -50,7 +50,7 @@ fn defaults_are_safe() {
     assert!(config.ratelimit.enabled);
     assert_eq!((config.ratelimit.submit.count, config.ratelimit.submit.period.as_secs()), (5, 60));
     assert_eq!((config.ratelimit.login.count, config.ratelimit.login.period.as_secs()), (5, 900));
-    assert_eq!(config.numverify.url, "http://apilayer.net/api/validate");
+    assert_eq!(config.numverify.url.as_str(), "http://apilayer.net/api/validate");
     assert!(config.numverify.api_key.is_none() && config.proxy_ip_header.is_none());
     assert!(config.captcha_test_answer.is_none());
     assert_eq!((config.captcha.mode, config.captcha.pow_maxnumber), (CaptchaMode::Pow, 100_000));
@@ -76,7 +76,7 @@ fn toml_then_env_file_then_environment() {
         (at.port, c.base_path.as_str(), at.address.to_string()),
         (1111, "/from-toml", "0.0.0.0".into())
     );
-    assert_eq!(c.numverify.url, "https://toml.example/validate");
+    assert_eq!(c.numverify.url.as_str(), "https://toml.example/validate");
 
     let with_dotenv = Sources { toml: Some(toml.clone()), env_file: Some(dotenv.clone()) };
     let c = load(&with_dotenv, keys_env()).unwrap();

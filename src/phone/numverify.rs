@@ -43,7 +43,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(3);
 
 pub struct Numverify {
     http: reqwest::Client,
-    url: String,
+    url: url::Url,
     key: Secret,
     key_in_header: bool,
     bad_key_reported: AtomicBool,
@@ -51,29 +51,24 @@ pub struct Numverify {
 
 impl Numverify {
     /// Fails only when the TLS client cannot be set up, which stops the start.
-    pub fn new(url: &str, key: Secret) -> Result<Numverify, reqwest::Error> {
+    pub fn new(url: &url::Url, key: Secret) -> Result<Numverify, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
             .user_agent(concat!("contact-client/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        let key_in_header = url.contains("api.apilayer.com") || url.contains("/number_verification/");
-        Ok(Numverify {
-            http,
-            url: url.to_string(),
-            key,
-            key_in_header,
-            bad_key_reported: AtomicBool::new(false),
-        })
+        let key_in_header =
+            url.host_str() == Some("api.apilayer.com") || url.path().contains("/number_verification/");
+        Ok(Numverify { http, url: url.clone(), key, key_in_header, bad_key_reported: AtomicBool::new(false) })
     }
 
     /// Looks up an E.164 number.
     pub async fn lookup(&self, e164: &str) -> Result<Lookup, NumverifyError> {
         let number = e164.trim_start_matches('+');
         let request = if self.key_in_header {
-            self.http.get(&self.url).query(&[("number", number)]).header("apikey", self.key.expose())
+            self.http.get(self.url.clone()).query(&[("number", number)]).header("apikey", self.key.expose())
         } else {
-            self.http.get(&self.url).query(&[
+            self.http.get(self.url.clone()).query(&[
                 ("access_key", self.key.expose()),
                 ("number", number),
                 ("format", "1"),
