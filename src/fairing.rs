@@ -131,11 +131,12 @@ impl Fairing for ContactClient {
         }
     }
 
-    /// The notification worker starts with the server, on its runtime.
+    /// The notification worker and the retention purge start with the server, on its runtime.
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
         let mine = self.mounted.get().zip(rocket.state::<Instances>());
         if let Some(state) = mine.and_then(|(mounted, instances)| instances.for_path(mounted.base.as_str())) {
             state.notifier.start(state.store.clone(), state.vault.clone(), state.clock.clone());
+            state.retention.start(state.store.clone(), state.clock.clone());
         }
     }
 
@@ -143,6 +144,7 @@ impl Fairing for ContactClient {
         if let Some(instances) = rocket.state::<Instances>() {
             for state in instances.all() {
                 state.notifier.stop();
+                state.retention.stop();
                 state.store.close().await;
             }
         }

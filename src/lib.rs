@@ -42,6 +42,7 @@ mod properties;
 mod ratelimit;
 mod redis_conn;
 mod render;
+mod retention;
 mod routes;
 mod sign_in;
 mod state;

@@ -61,6 +61,9 @@ enum Command {
     /// Manage the admins' sign-in
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Answer one person's access or erasure request, found by their exact email
+    #[command(subcommand)]
+    Person(PersonCommand),
     /// Send a test email to NOTIFY_EMAIL_TO and a test event to WEBHOOK_URL; exit 0 when both arrived
     NotifyTest,
     /// Ask the running server's /healthz: exit 0 when healthy, 1 when not (Docker, monitors)
@@ -68,6 +71,26 @@ enum Command {
         /// Health URL (default: built from ADDRESS, PORT and BASE_PATH)
         #[arg(long, value_name = "URL")]
         url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PersonCommand {
+    /// Write everything stored of them, decrypted, with the notes, as JSON
+    Export {
+        #[arg(long, value_name = "ADDRESS")]
+        email: String,
+        /// Write to FILE (created 0600, never overwritten) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Delete every submission of theirs for good, with notes and notifications
+    Erase {
+        #[arg(long, value_name = "ADDRESS")]
+        email: String,
+        /// Confirm: the erasure cannot be undone
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -107,6 +130,10 @@ fn main() -> ExitCode {
         Command::Backup { file } => backup(&sources, &file),
         Command::HashPassword => hash_password(),
         Command::Admin(AdminCommand::Unlock) => unlock(&sources),
+        Command::Person(PersonCommand::Export { email, output }) => {
+            person_export(&sources, &email, output.as_deref())
+        }
+        Command::Person(PersonCommand::Erase { email, yes }) => person_erase(&sources, &email, yes),
         Command::NotifyTest => notify_test(&sources),
         Command::Healthcheck { url } => healthcheck(&sources, url),
     };
@@ -242,6 +269,33 @@ fn on_database<T>(
 
 fn export(sources: &Sources, format: ExportFormat, output: Option<&Path>) -> Result<(), Failure> {
     let text = with_maintenance(sources, async |m| m.export(format).await)?;
+    write_out(&text, output)
+}
+
+fn person_export(sources: &Sources, email: &str, output: Option<&Path>) -> Result<(), Failure> {
+    let (count, json) = with_maintenance(sources, async |m| m.person_export(email).await)?;
+    write_out(&json, output)?;
+    eprintln!("contact-client: {count} submission{} from this address", if count == 1 { "" } else { "s" });
+    Ok(())
+}
+
+fn person_erase(sources: &Sources, email: &str, yes: bool) -> Result<(), Failure> {
+    if !yes {
+        return Err(Failure(
+            "erasing cannot be undone: add --yes to erase every submission of this address".into(),
+            2,
+        ));
+    }
+    let erased = with_maintenance(sources, async |m| m.person_erase(email).await)?;
+    println!(
+        "erased {erased} submission{} of this address, with their notes and notifications",
+        if erased == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
+/// Decrypted data to standard output, or to a new file readable by the owner only.
+fn write_out(text: &str, output: Option<&Path>) -> Result<(), Failure> {
     match output {
         None => print!("{text}"),
         Some(path) => {

@@ -2,14 +2,17 @@
 //! re-encryption under the newest key, consistent backups. Each leaves a line in the audit log.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::back_office::export;
+use crate::back_office::listing::Shelf;
+use crate::back_office::people;
 use crate::back_office::view::SubmissionView;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{BlindIndex, Vault};
 use crate::domain::Email;
-use crate::store::{Store, StoreError};
+use crate::store::{AuditEntry, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MaintenanceError {
@@ -21,6 +24,10 @@ pub enum MaintenanceError {
     Undecryptable,
     #[error(transparent)]
     Keys(#[from] crate::crypto::VaultError),
+    #[error("--email: {0}")]
+    Email(&'static str),
+    #[error("the export cannot be written: {0}")]
+    Json(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +39,7 @@ pub enum ExportFormat {
 
 pub struct Maintenance {
     store: Store,
-    vault: Vault,
+    vault: Arc<Vault>,
     email_index: BlindIndex,
 }
 
@@ -40,13 +47,18 @@ impl Maintenance {
     pub async fn open(config: &Config) -> Result<Maintenance, MaintenanceError> {
         Ok(Maintenance {
             store: Store::open(&config.database).await?,
-            vault: Vault::new(&config.fernet_keys),
+            vault: Arc::new(Vault::new(&config.fernet_keys)),
             email_index: BlindIndex::for_emails(&config.secret_key),
         })
     }
 
     async fn audit(&self, action: &str) -> Result<(), StoreError> {
-        self.store.audit(&Clock::system().now_rfc3339(), action, "command line", None).await
+        self.audit_count(action, None).await
+    }
+
+    async fn audit_count(&self, action: &str, count: Option<i64>) -> Result<(), StoreError> {
+        let at = Clock::system().now_rfc3339();
+        self.store.audit(AuditEntry { at: &at, action, ip: "command line", submission_id: None, count }).await
     }
 
     /// Every submission, decrypted, oldest first.
@@ -93,6 +105,30 @@ impl Maintenance {
         let cleared = self.store.clear_sign_in_failures(None).await?;
         self.audit("sign_in_unlock").await?;
         Ok(cleared)
+    }
+
+    fn shelf(&self) -> Shelf<'_> {
+        Shelf { store: &self.store, vault: &self.vault, email_index: &self.email_index }
+    }
+
+    /// Everything stored of the person who wrote from `email`, decrypted, as JSON; and how many
+    /// submissions that is.
+    pub async fn person_export(&self, email: &str) -> Result<(usize, String), MaintenanceError> {
+        let email = Email::parse(email).map_err(MaintenanceError::Email)?;
+        let export = people::export(&self.shelf(), &email, Clock::system().now_rfc3339()).await?;
+        let count = export.submissions.len();
+        self.audit_count("person_export", i64::try_from(count).ok()).await?;
+        let json =
+            serde_json::to_string_pretty(&export).map_err(|e| MaintenanceError::Json(e.to_string()))?;
+        Ok((count, json + "\n"))
+    }
+
+    /// Erases every submission of the person who wrote from `email`: how many there were.
+    pub async fn person_erase(&self, email: &str) -> Result<u64, MaintenanceError> {
+        let email = Email::parse(email).map_err(MaintenanceError::Email)?;
+        let erased = people::erase(&self.shelf(), &email).await?;
+        self.audit_count("person_erase", i64::try_from(erased).ok()).await?;
+        Ok(erased)
     }
 
     /// The database answers and FERNET_KEY opens a sample of what it holds.

@@ -15,6 +15,7 @@ use crate::ratelimit::Limiter;
 use crate::redis_conn::Redis;
 use crate::render::stencil::Periodic;
 use crate::render::Renderer;
+use crate::retention::Retention;
 use crate::sign_in::AdminAuth;
 use crate::store::Store;
 
@@ -51,6 +52,7 @@ pub struct ContactState {
     pub limiter: Limiter,
     pub phone: PhoneChecker,
     pub notifier: Arc<Notifier>,
+    pub retention: Arc<Retention>,
     /// Warnings a failure could repeat, written at most every ten seconds each.
     pub log: Arc<LogThrottle>,
     /// Submissions that filled the honeypot: answered like a success, never stored.
@@ -93,6 +95,7 @@ impl ContactState {
         let email_index = BlindIndex::for_emails(&config.secret_key);
         let admin = AdminAuth::new(&config);
         let notifier = Arc::new(Notifier::new(&config.notify, &config.base_path)?);
+        let retention = Arc::new(Retention::new(config.retention));
         Ok(ContactState {
             config,
             clock,
@@ -108,6 +111,7 @@ impl ContactState {
             limiter,
             phone,
             notifier,
+            retention,
             log,
             honeypot_hits: AtomicU64::new(0),
             last_decoy_id: AtomicI64::new(0),
@@ -124,6 +128,7 @@ impl ContactState {
 impl Drop for ContactState {
     fn drop(&mut self) {
         self.notifier.stop();
+        self.retention.stop();
     }
 }
 

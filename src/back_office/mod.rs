@@ -3,4 +3,5 @@
 
 pub mod export;
 pub mod listing;
+pub mod people;
 pub mod view;

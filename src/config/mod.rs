@@ -140,6 +140,26 @@ pub struct RateLimitConfig {
     pub default: Rate,
 }
 
+/// How long submissions are kept (days since they came).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionPolicy {
+    /// Every submission; `None` keeps them until deleted by hand.
+    pub days: Option<u32>,
+    /// Submissions marked spam.
+    pub spam_days: u32,
+}
+
+impl RetentionPolicy {
+    pub const DAYS: std::ops::RangeInclusive<u32> = 1..=36_500;
+
+    fn parse_days(v: &str) -> Result<u32, &'static str> {
+        v.parse()
+            .ok()
+            .filter(|d| Self::DAYS.contains(d))
+            .ok_or("must be a whole number of days from 1 to 36500")
+    }
+}
+
 /// The validated configuration of one instance: made by [`Config::from_figment`] or
 /// [`Config::builder`], so every value in it has passed its check.
 #[derive(Debug, Clone)]
@@ -161,6 +181,7 @@ pub struct Config {
     /// Bearer token that unlocks `/healthz`'s details (and, later, `/metrics`).
     pub(crate) metrics_token: Option<BearerToken>,
     pub(crate) notify: notify::NotifyConfig,
+    pub(crate) retention: RetentionPolicy,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -369,6 +390,10 @@ impl Config {
 
         let metrics_token = s.optional("metrics_token", BearerToken::parse)?;
         let notify = notify::NotifyConfig::from_section(&s, env)?;
+        let retention = RetentionPolicy {
+            days: s.optional("retention.days", RetentionPolicy::parse_days)?,
+            spam_days: s.parsed("retention.spam_days", RetentionPolicy::parse_days)?,
+        };
 
         Ok(Config {
             secret_key,
@@ -387,6 +412,7 @@ impl Config {
             phone_default_region,
             metrics_token,
             notify,
+            retention,
         })
     }
 }

@@ -58,6 +58,8 @@ pub const SETTINGS: &[Setting] = &[
     setting("notify.webhook_url", &["WEBHOOK_URL"], "", "URL POSTed a signed JSON event (Standard Webhooks) for each new submission; `https://`, or `http://` to loopback."),
     setting("notify.webhook_secret", &["WEBHOOK_SECRET"], "", "`whsec_` + base64 of 24-64 random bytes; required with `WEBHOOK_URL` (`contact-client keygen` prints one)."),
     setting("public_url", &["PUBLIC_URL"], "", "The public address of `BASE_PATH` (`https://example.com/contact`), for the admin link in notifications. Unset: no link."),
+    setting("retention.days", &["RETENTION_DAYS"], "", "Submissions older than this many days (1 to 36500) are deleted for good, hourly and at start. Unset: kept until deleted by hand."),
+    setting("retention.spam_days", &["RETENTION_SPAM_DAYS"], "30", "Submissions marked spam are deleted this many days (1 to 36500) after they came."),
     setting("metrics_token", &["METRICS_TOKEN"], "", "16+ characters: `Authorization: Bearer <token>` shows `/healthz`'s details. Unset: details for signed-in admins only."),
 ];
 

@@ -22,6 +22,7 @@ use crate::guards::session::{self, AdminSession};
 use crate::guards::{App, CheckedForm, CsrfToken, Wants};
 use crate::ratelimit::LimitKind;
 use crate::sign_in::throttle::{self, SHARED_ACCOUNT};
+use crate::store::AuditEntry;
 
 /// Catchers for the admin's paths: without a session, a browser is sent to sign in.
 pub fn catchers() -> Vec<Catcher> {
@@ -68,7 +69,23 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn audit(app: &App, action: &str, ip: ClientIp, submission: Option<i64>) -> Result<(), WebError> {
-    Ok(app.store.audit(&app.clock.now_rfc3339(), action, &ip.0.to_string(), submission).await?)
+    audit_entry(app, action, ip, submission, None).await
+}
+
+/// An action on several submissions: how many, never whose.
+pub(super) async fn audit_count(app: &App, action: &str, ip: ClientIp, count: u64) -> Result<(), WebError> {
+    audit_entry(app, action, ip, None, i64::try_from(count).ok()).await
+}
+
+async fn audit_entry(
+    app: &App,
+    action: &str,
+    ip: ClientIp,
+    submission_id: Option<i64>,
+    count: Option<i64>,
+) -> Result<(), WebError> {
+    let (at, ip) = (app.clock.now_rfc3339(), ip.0.to_string());
+    Ok(app.store.audit(AuditEntry { at: &at, action, ip: &ip, submission_id, count }).await?)
 }
 
 /// `?page=` as a page number: 1 when it is missing or nonsense.
@@ -159,6 +176,8 @@ async fn dashboard(
             counts, all, statuses, q,
             status => status.map(TriageStatus::as_str),
             page, pages,
+            retention_days => app.retention.policy().days,
+            retention_spam_days => app.retention.policy().spam_days,
             section => "list",
             csrf_token => &csrf.0,
         },
@@ -312,27 +331,27 @@ async fn resend_notification(
 }
 
 #[get("/admin/export.csv")]
-async fn export_csv(app: App, _admin: AdminSession, ip: ClientIp) -> Result<Csv, WebError> {
+async fn export_csv(app: App, _admin: AdminSession, ip: ClientIp) -> Result<Download, WebError> {
     let items: Vec<SubmissionView> =
         app.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &app.vault)).collect();
     audit(&app, "export", ip, None).await?;
-    Ok(Csv::attachment(export::csv(&items)))
+    Ok(Download::attachment(export::csv(&items), ContentType::new("text", "csv"), "submissions.csv"))
 }
 
-/// The export as a download.
+/// An export as a download.
 #[derive(Responder)]
-struct Csv {
+pub(super) struct Download {
     body: String,
     content_type: ContentType,
     disposition: Header<'static>,
 }
 
-impl Csv {
-    fn attachment(body: String) -> Csv {
-        Csv {
+impl Download {
+    pub(super) fn attachment(body: String, kind: ContentType, file_name: &'static str) -> Download {
+        Download {
             body,
-            content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
-            disposition: Header::new("Content-Disposition", "attachment; filename=\"submissions.csv\""),
+            content_type: kind.with_params(("charset", "utf-8")),
+            disposition: Header::new("Content-Disposition", format!("attachment; filename=\"{file_name}\"")),
         }
     }
 }
@@ -349,7 +368,7 @@ async fn audit_log(
     let (rows, total) = app.store.audit_page(PER_PAGE, (page - 1).saturating_mul(PER_PAGE)).await?;
     let entries: Vec<_> = rows
         .into_iter()
-        .map(|r| context! { at => r.at, action => r.action, ip => r.ip, submission_id => r.submission_id })
+        .map(|r| context! { at => r.at, action => r.action, ip => r.ip, submission_id => r.submission_id, count => r.count })
         .collect();
     let pages = page_count(total, PER_PAGE);
     Ok(RawHtml(app.render.render(

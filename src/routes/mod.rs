@@ -5,6 +5,7 @@ mod admin;
 mod captcha;
 mod fallback;
 mod health;
+mod people;
 mod public;
 mod static_files;
 
@@ -15,6 +16,7 @@ pub use admin::catchers as admin_catchers;
 pub fn routes() -> Vec<Route> {
     let mut all = public::routes();
     all.extend(admin::routes());
+    all.extend(people::routes());
     all.extend(captcha::routes());
     all.extend(health::routes());
     all.extend(static_files::routes());

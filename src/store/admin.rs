@@ -10,6 +10,18 @@ pub struct AuditRow {
     pub action: String,
     pub ip: String,
     pub submission_id: Option<i64>,
+    /// How many submissions the action touched, for those that touch several.
+    pub count: Option<i64>,
+}
+
+/// One line of the audit log: what was done, from where, to which submission or to how many.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditEntry<'a> {
+    pub at: &'a str,
+    pub action: &'a str,
+    pub ip: &'a str,
+    pub submission_id: Option<i64>,
+    pub count: Option<i64>,
 }
 
 impl Store {
@@ -86,18 +98,13 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn audit(
-        &self,
-        at: &str,
-        action: &str,
-        ip: &str,
-        submission_id: Option<i64>,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit (at, action, ip, submission_id) VALUES (?, ?, ?, ?)")
-            .bind(at)
-            .bind(action)
-            .bind(ip)
-            .bind(submission_id)
+    pub async fn audit(&self, entry: AuditEntry<'_>) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit (at, action, ip, submission_id, count) VALUES (?, ?, ?, ?, ?)")
+            .bind(entry.at)
+            .bind(entry.action)
+            .bind(entry.ip)
+            .bind(entry.submission_id)
+            .bind(entry.count)
             .execute(&self.writer)
             .await?;
         Ok(())
@@ -106,7 +113,7 @@ impl Store {
     /// A page of the audit log, newest first, and its total length.
     pub async fn audit_page(&self, limit: u32, offset: u32) -> Result<(Vec<AuditRow>, i64), StoreError> {
         let rows =
-            sqlx::query("SELECT at, action, ip, submission_id FROM audit ORDER BY id DESC LIMIT ? OFFSET ?")
+            sqlx::query("SELECT at, action, ip, submission_id, count FROM audit ORDER BY id DESC LIMIT ? OFFSET ?")
                 .bind(limit)
                 .bind(offset)
                 .fetch_all(&self.pool)
@@ -114,7 +121,13 @@ impl Store {
         let total = sqlx::query_scalar("SELECT count(*) FROM audit").fetch_one(&self.pool).await?;
         let rows = rows
             .iter()
-            .map(|r| AuditRow { at: r.get(0), action: r.get(1), ip: r.get(2), submission_id: r.get(3) })
+            .map(|r| AuditRow {
+                at: r.get(0),
+                action: r.get(1),
+                ip: r.get(2),
+                submission_id: r.get(3),
+                count: r.get(4),
+            })
             .collect();
         Ok((rows, total))
     }

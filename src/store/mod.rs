@@ -4,11 +4,13 @@
 
 mod admin;
 mod batch;
+mod erasure;
 mod migrations;
 mod outbox;
 mod submissions;
 
-pub use admin::Throttle;
+pub use admin::{AuditEntry, Throttle};
+pub use erasure::Expiry;
 pub use outbox::{Channel, Claimed, NewNotifications, NotificationRow, Outcome, CONFIRMATION_EVERY};
 pub use submissions::{Filter, NoteRow, SubmissionRow};
 

@@ -230,10 +230,10 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Deletes the submission and (by cascade) its notes; false when it did not exist.
+    /// Deletes the submission for good with its notes, key and notifications; false when it
+    /// did not exist.
     pub async fn delete(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM submissions WHERE id = ?").bind(id).execute(&self.writer).await?;
-        Ok(done.rows_affected() == 1)
+        Ok(self.erase(vec![id]).await? == 1)
     }
 
     /// Rewrites every sealed value through `reseal` (and the email index through `index`) in

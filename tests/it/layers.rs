@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "back_office",
             "maintenance",
             "notify",
+            "retention",
             "render",
             "assets",
         ],
