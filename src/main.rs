@@ -268,11 +268,13 @@ fn on_database<T>(
 }
 
 fn export(sources: &Sources, format: ExportFormat, output: Option<&Path>) -> Result<(), Failure> {
+    refuse_existing(output)?;
     let text = with_maintenance(sources, async |m| m.export(format).await)?;
     write_out(&text, output)
 }
 
 fn person_export(sources: &Sources, email: &str, output: Option<&Path>) -> Result<(), Failure> {
+    refuse_existing(output)?;
     let (count, json) = with_maintenance(sources, async |m| m.person_export(email).await)?;
     write_out(&json, output)?;
     eprintln!("contact-client: {count} submission{} from this address", if count == 1 { "" } else { "s" });
@@ -292,6 +294,16 @@ fn person_erase(sources: &Sources, email: &str, yes: bool) -> Result<(), Failure
         if erased == 1 { "" } else { "s" }
     );
     Ok(())
+}
+
+/// An export never overwrites a file; said before the export is made (and audited).
+fn refuse_existing(output: Option<&Path>) -> Result<(), Failure> {
+    match output {
+        Some(path) if path.exists() => {
+            Err(Failure(format!("{} already exists; choose a new file", path.display()), 1))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Decrypted data to standard output, or to a new file readable by the owner only.

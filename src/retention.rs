@@ -66,7 +66,8 @@ impl Retention {
         self.wake.notify_one();
     }
 
-    /// Deletes what is past its time, unless another instance is purging: how many
+    /// Deletes what is past its time, unless another instance is purging (the lease is held
+    /// for the purge only; a crashed one lets go when it runs out): how many
     /// submissions went (`None`: another instance holds the turn).
     pub async fn purge(&self, store: &Store, clock: &Clock) -> Result<Option<u64>, StoreError> {
         let now = clock.now();
@@ -74,6 +75,13 @@ impl Retention {
         if !store.take_lease("retention", &self.holder, unix, unix + LEASE_SECS).await? {
             return Ok(None);
         }
+        let purged = self.purge_expired(store, now).await;
+        store.release_lease("retention", &self.holder).await?;
+        purged.map(Some)
+    }
+
+    async fn purge_expired(&self, store: &Store, now: time::OffsetDateTime) -> Result<u64, StoreError> {
+        let unix = now.unix_timestamp();
         let days_ago = |days: u32| clock::to_the_second(now - time::Duration::days(i64::from(days)));
         let all_before = self.policy.days.map(days_ago);
         let spam_before = days_ago(self.policy.spam_days);
@@ -101,6 +109,6 @@ impl Retention {
                 .await?;
             log::info!("retention: {purged} submissions past their time deleted");
         }
-        Ok(Some(purged))
+        Ok(purged)
     }
 }

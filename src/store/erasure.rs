@@ -115,6 +115,12 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Gives the lease on `name` back, if `holder` has it.
+    pub async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM leases WHERE name = ? AND holder = ?").bind(name).bind(holder).execute(&self.writer).await?;
+        Ok(())
+    }
+
     /// Deletes these submissions for good, [`DELETE_BATCH`] a transaction, then empties the WAL:
     /// how many there were.
     pub async fn erase(&self, ids: Vec<i64>) -> Result<u64, StoreError> {

@@ -456,6 +456,12 @@ async fn the_admin_in_a_browser() {
     screenshot(c, "dashboard-phone").await;
     c.set_window_size(1200, 1000).await.unwrap();
 
+    // One person's data, at the confirmation step of an erasure.
+    c.goto(&format!("{base}/admin/people?email=ada%40example.com&confirm=erase")).await.unwrap();
+    eventually("the people page", || async { text_of(c, "h1").await.is_some_and(|t| t.contains("person")) })
+        .await;
+    assert_accessible(c, "people").await;
+
     click(c, "form[action$='/admin/logout'] button").await;
     eventually("signed out", || async { path(c).await == "/admin/login" }).await;
     c.goto(&format!("{base}/admin")).await.unwrap();

@@ -198,3 +198,64 @@ fn admin_unlock_clears_the_sign_in_throttle() {
     let out = stdout(&run(dir.path(), FERNET_KEY, &["admin", "unlock"]));
     assert!(out.contains("sign-in unlocked (0 throttled accounts)"), "{out}");
 }
+
+#[rocket::async_test]
+async fn person_export_and_erase_answer_a_request_from_the_command_line() {
+    let dir = filled().await;
+    let d = dir.path();
+    let out = d.join("ada.json");
+    let export = run(
+        d,
+        FERNET_KEY,
+        &["person", "export", "--email", "ada@EXAMPLE.com", "--output", out.to_str().unwrap()],
+    );
+    stdout(&export);
+    assert!(String::from_utf8_lossy(&export.stderr).contains("1 submission from this address"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["submissions"][0]["name"], "Ada Lovelace");
+    assert_eq!(json["submissions"][0]["notes"][0]["body"], "called back on Tuesday");
+    let again = run(
+        d,
+        FERNET_KEY,
+        &["person", "export", "--email", "ada@example.com", "--output", out.to_str().unwrap()],
+    );
+    assert!(!again.status.success(), "an existing file is not overwritten");
+
+    let unconfirmed = run(d, FERNET_KEY, &["person", "erase", "--email", "ada@example.com"]);
+    assert_eq!(unconfirmed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("add --yes"));
+    let bad = run(d, FERNET_KEY, &["person", "erase", "--email", "not an address", "--yes"]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--email: "),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let nobody = stdout(&run(d, FERNET_KEY, &["person", "erase", "--email", "nobody@example.com", "--yes"]));
+    assert!(nobody.contains("erased 0 submissions"), "{nobody}");
+
+    let erased = stdout(&run(d, FERNET_KEY, &["person", "erase", "--email", "ADA@example.COM", "--yes"]));
+    assert!(erased.contains("erased 1 submission of this address"), "{erased}");
+    let left = stdout(&run(d, FERNET_KEY, &["export", "--format", "csv"]));
+    assert!(!left.contains("Ada") && left.contains("Grace Hopper"), "only the other person is left: {left}");
+    let db =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", d.join("contact.db").display())).await.unwrap();
+    let audited: Vec<(String, Option<i64>)> =
+        sqlx::query("SELECT action, count FROM audit WHERE action LIKE 'person_%' ORDER BY id")
+            .fetch_all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    assert_eq!(
+        audited,
+        vec![
+            ("person_export".into(), Some(1)),
+            ("person_erase".into(), Some(0)),
+            ("person_erase".into(), Some(1))
+        ]
+    );
+}

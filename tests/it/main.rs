@@ -16,6 +16,7 @@ mod embedded;
 mod fernet_vectors;
 mod form;
 mod layers;
+mod lifecycle;
 mod notify;
 mod phone;
 mod pow;
