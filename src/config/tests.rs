@@ -157,6 +157,9 @@ fn bad_values_give_one_clear_line_without_the_value() {
         ("CAPTCHA_MODE", "invisible-please", "pow or image"),
         ("CAPTCHA_POW_MAXNUMBER", "99", "from 1000 to 10000000"),
         ("CAPTCHA_POW_MAXNUMBER", "a-million", "whole number"),
+        ("RETENTION_DAYS", "-5", "from 1 to 36500"),
+        ("RETENTION_DAYS", "a-year", "whole number of days"),
+        ("RETENTION_SPAM_DAYS", "99999", "from 1 to 36500"),
     ];
     for (name, value, expected) in cases {
         let err = load(&Sources::default(), env(&[(name, value)])).expect_err(name).to_string();

@@ -275,3 +275,19 @@ async fn a_damaged_database_file_is_noticed() {
     }
     assert_eq!(app.client.get("/healthz").dispatch().await.status(), Status::ServiceUnavailable);
 }
+
+/// Instances sharing a database purge one at a time: the lease is one holder's until it is
+/// given back or runs out.
+#[rocket::async_test]
+async fn the_retention_lease_is_held_by_one_instance_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("lease.db")).await.unwrap();
+    assert!(store.take_lease("retention", "a", 1_000, 1_600).await.unwrap());
+    assert!(!store.take_lease("retention", "b", 1_010, 1_610).await.unwrap(), "b waits while a holds it");
+    assert!(store.take_lease("retention", "a", 1_020, 1_620).await.unwrap(), "a may renew");
+    assert!(store.take_lease("retention", "b", 1_620, 2_220).await.unwrap(), "a's ran out: b takes it");
+    store.release_lease("retention", "a").await.unwrap();
+    assert!(!store.take_lease("retention", "a", 1_700, 2_300).await.unwrap(), "a can't give back b's lease");
+    store.release_lease("retention", "b").await.unwrap();
+    assert!(store.take_lease("retention", "a", 1_700, 2_300).await.unwrap(), "given back: free at once");
+}
