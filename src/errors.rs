@@ -13,6 +13,7 @@ use rocket::{catch, catchers, Catcher};
 use crate::captcha::CaptchaError;
 use crate::domain::FieldErrors;
 use crate::guards::limited::RetryAfter;
+use crate::guards::session::Refusal;
 use crate::guards::{App, Wants};
 use crate::intake::IntakeError;
 use crate::render::RenderError;
@@ -134,7 +135,7 @@ pub fn error_response(req: &Request<'_>, status: Status) -> response::Result<'st
 }
 
 fn error_body(req: &Request<'_>, status: Status) -> response::Result<'static> {
-    let message = explain(status);
+    let message = req.local_cache(|| Refusal(None)).0.unwrap_or_else(|| explain(status));
     if Wants::of(req) == Wants::Json {
         return json(status, &serde_json::json!({ "ok": false, "error": message }));
     }

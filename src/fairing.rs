@@ -137,6 +137,14 @@ impl Fairing for ContactClient {
         if let Some(state) = mine.and_then(|(mounted, instances)| instances.for_path(mounted.base.as_str())) {
             state.notifier.start(state.store.clone(), state.vault.clone(), state.clock.clone());
             state.retention.start(state.store.clone(), state.clock.clone());
+            match state.store.user_count().await {
+                Ok(0) => {}
+                Ok(n) => log::info!(
+                    "admin: {n} user{} sign in by name; the shared TOTP_SECRET sign-in is off",
+                    if n == 1 { "" } else { "s" }
+                ),
+                Err(e) => log::warn!("admin: the users cannot be counted ({e})"),
+            }
         }
     }
 

@@ -98,6 +98,33 @@ enum PersonCommand {
 enum AdminCommand {
     /// Clear the failed sign-ins that throttle an account (after an attack, or a forgotten code)
     Unlock,
+    /// Add an admin user; their password is read as one line on standard input. Prints their
+    /// otpauth:// URI (QR code on stderr) and ten recovery codes, once
+    Add {
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[arg(long, default_value = "owner", value_name = "owner|editor|viewer")]
+        role: String,
+    },
+    /// List the admin users with their role and last sign-in
+    List,
+    /// Remove an admin user; their sessions end at once (the last owner stays)
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Give a user a new authenticator secret and recovery codes; their sessions end
+    Reset {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Change a user's role (the last owner stays an owner)
+    Role {
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[arg(value_name = "owner|editor|viewer")]
+        role: String,
+    },
 }
 
 /// A failure of the command line: its message is one line, already free of secrets.
@@ -130,6 +157,19 @@ fn main() -> ExitCode {
         Command::Backup { file } => backup(&sources, &file),
         Command::HashPassword => hash_password(),
         Command::Admin(AdminCommand::Unlock) => unlock(&sources),
+        Command::Admin(AdminCommand::Add { name, role }) => add_user(&sources, &name, &role),
+        Command::Admin(AdminCommand::List) => list_users(&sources),
+        Command::Admin(AdminCommand::Remove { name }) => {
+            with_maintenance(&sources, async |m| m.remove_user(&name).await)
+                .map(|()| println!("removed {name}; their sessions have ended"))
+        }
+        Command::Admin(AdminCommand::Reset { name }) => {
+            with_maintenance(&sources, async |m| m.reset_user(&name).await).map(|e| print_user_enrolment(&e))
+        }
+        Command::Admin(AdminCommand::Role { name, role }) => {
+            with_maintenance(&sources, async |m| m.set_user_role(&name, &role).await)
+                .map(|()| println!("{name} is now {role}"))
+        }
         Command::Person(PersonCommand::Export { email, output }) => {
             person_export(&sources, &email, output.as_deref())
         }
@@ -371,18 +411,55 @@ fn notify_test(sources: &Sources) -> Result<(), Failure> {
     Ok(())
 }
 
-fn hash_password() -> Result<(), Failure> {
+/// A password as one line on standard input.
+fn read_password() -> Result<String, Failure> {
     let mut password = String::new();
     std::io::stdin()
         .read_line(&mut password)
         .map_err(|e| Failure(format!("cannot read standard input: {e}"), 1))?;
-    let password = password.trim_end_matches(['\n', '\r']);
+    let password = password.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
         return Err(Failure("no password on standard input".into(), 2));
     }
-    let hash = appliance::hash_password(password).map_err(|e| Failure(e.to_string(), 1))?;
+    Ok(password)
+}
+
+fn hash_password() -> Result<(), Failure> {
+    let hash = appliance::hash_password(&read_password()?).map_err(|e| Failure(e.to_string(), 1))?;
     println!("{hash}");
     Ok(())
+}
+
+fn add_user(sources: &Sources, name: &str, role: &str) -> Result<(), Failure> {
+    let password = read_password()?;
+    let enrolment = with_maintenance(sources, async |m| m.add_user(name, role, &password).await)?;
+    print_user_enrolment(&enrolment);
+    Ok(())
+}
+
+fn list_users(sources: &Sources) -> Result<(), Failure> {
+    let users = with_maintenance(sources, async |m| m.users().await)?;
+    if users.is_empty() {
+        println!("no users: the shared TOTP_SECRET signs in");
+    }
+    for u in users {
+        let last = u.last_sign_in.as_deref().unwrap_or("never signed in");
+        println!("{}\t{}\tadded {}\t{last}", u.name, u.role, u.created_at);
+    }
+    Ok(())
+}
+
+/// A user's enrolment, shown once: the URI on stdout (its QR code on stderr), then the
+/// recovery codes.
+fn print_user_enrolment(enrolment: &appliance::UserEnrolment) {
+    eprintln!("Scan this QR code with the user's authenticator app, or enter the URI below:");
+    print_qr(&enrolment.uri);
+    println!("{}", enrolment.uri);
+    println!("recovery codes:");
+    for code in &enrolment.recovery_codes {
+        println!("{code}");
+    }
+    eprintln!("Each recovery code signs in once, in place of a code. Keep them somewhere safe: they are not shown again.");
 }
 
 /// `GET /healthz` over plain HTTP with a 3 s budget; only a 200 is healthy.
@@ -431,10 +508,15 @@ fn healthcheck(sources: &Sources, url: Option<String>) -> Result<(), Failure> {
 fn print_enrolment(totp: &Secret) {
     let uri = appliance::otpauth_uri(totp);
     eprintln!("Admin sign-in: scan this QR code with an authenticator app (shown once), or enter the URI:");
-    if let Ok(code) = qrcode::QrCode::new(uri.as_bytes()) {
+    print_qr(&uri);
+    eprintln!("{uri}");
+}
+
+/// A QR code of `text` on the terminal (standard error).
+fn print_qr(text: &str) {
+    if let Ok(code) = qrcode::QrCode::new(text.as_bytes()) {
         use qrcode::render::unicode::Dense1x2;
         let image = code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).build();
         eprintln!("{image}");
     }
-    eprintln!("{uri}");
 }

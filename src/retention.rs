@@ -105,6 +105,7 @@ impl Retention {
                     ip: "retention",
                     submission_id: None,
                     count,
+                    actor: None,
                 })
                 .await?;
             log::info!("retention: {purged} submissions past their time deleted");

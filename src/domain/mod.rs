@@ -1,5 +1,6 @@
 //! Domain values, parsed once from what a visitor typed and trusted after.
 
+mod admin_user;
 mod email;
 mod message;
 mod name;
@@ -10,6 +11,7 @@ mod submission;
 mod text;
 mod verdict;
 
+pub use admin_user::{Role, UserName};
 pub use email::Email;
 pub use message::Message;
 pub use name::Name;

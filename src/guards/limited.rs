@@ -77,9 +77,12 @@ pub fn budget(kind: LimitKind, routes: Vec<Route>) -> Vec<Route> {
 /// address.
 pub struct SignInAttempt(pub SignInForm);
 
-/// What a sign-in sends (the password only when one is configured).
+/// What a sign-in sends (the password when one is configured or users exist).
 #[derive(FromForm)]
 pub struct SignInForm {
+    /// Empty on a site without users.
+    #[field(default = String::new())]
+    pub username: String,
     #[field(default = String::new())]
     pub code: String,
     #[field(default = String::new())]

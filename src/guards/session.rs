@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 use super::csrf::SecureCookies;
 use super::App;
 use crate::crypto::hex;
+use crate::domain::Role;
+use crate::sign_in::users::Actor;
 use crate::store::StoreError;
 
 pub const IDLE_SECS: i64 = 15 * 60;
@@ -27,12 +29,18 @@ fn now(app: &App) -> i64 {
     (app.clock.now_ms() / 1000) as i64
 }
 
-/// Starts a session with a fresh id and sets its cookie.
-pub async fn start(cookies: &CookieJar<'_>, app: &App, secure: SecureCookies) -> Result<(), StoreError> {
+/// Starts a session of `actor` with a fresh id and sets its cookie.
+pub async fn start(
+    cookies: &CookieJar<'_>,
+    app: &App,
+    secure: SecureCookies,
+    actor: &Actor,
+) -> Result<(), StoreError> {
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let id = URL_SAFE_NO_PAD.encode(raw);
-    app.store.create_session(&hash(&id), now(app), IDLE_SECS, ABSOLUTE_SECS).await?;
+    let user_id = actor.user.as_ref().map(|(id, _)| *id);
+    app.store.create_session(&hash(&id), user_id, now(app), IDLE_SECS, ABSOLUTE_SECS).await?;
     let cookie = Cookie::build((app.cookies.admin.clone(), id))
         .path(app.config.base_path.as_str().to_string())
         .http_only(true)
@@ -51,9 +59,25 @@ pub async fn end(cookies: &CookieJar<'_>, app: &App) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A signed-in admin. Without one, pages answer 401, which HTML clients see as a redirect to
-/// the sign-in page.
-pub struct AdminSession;
+/// A signed-in admin: who, and with which role. Without one, pages answer 401, which HTML
+/// clients see as a redirect to the sign-in page.
+pub struct AdminSession(pub Actor);
+
+impl AdminSession {
+    pub fn actor(&self) -> &Actor {
+        &self.0
+    }
+
+    /// What the pages offer this admin: only what their role may do.
+    pub fn view(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.0.name(),
+            "role": self.0.role.as_str(),
+            "can_edit": self.0.role >= Role::Editor,
+            "can_own": self.0.role >= Role::Owner,
+        })
+    }
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for AdminSession {
@@ -69,12 +93,70 @@ impl<'r> FromRequest<'r> for AdminSession {
             .touch_session(&hash(cookie.value()), now(&app), IDLE_SECS, ABSOLUTE_SECS, TOUCH_EVERY_SECS)
             .await
         {
-            Ok(true) => Outcome::Success(AdminSession),
-            Ok(false) => Outcome::Error((Status::Unauthorized, ())),
+            Ok(Some(user)) => Outcome::Success(AdminSession(match user {
+                Some(u) => {
+                    Actor { role: Role::parse(&u.role).unwrap_or(Role::Viewer), user: Some((u.id, u.name)) }
+                }
+                None => Actor::SHARED,
+            })),
+            Ok(None) => Outcome::Error((Status::Unauthorized, ())),
             Err(e) => {
                 log::error!("admin session check: {e}");
                 Outcome::Error((Status::ServiceUnavailable, ()))
             }
         }
+    }
+}
+
+/// Why a request was refused, when a guard knows better than the status alone; the error page
+/// says it.
+pub struct Refusal(pub Option<&'static str>);
+
+/// An admin whose role is at least `editor`; others get 403.
+pub struct EditorSession(pub AdminSession);
+
+/// An admin whose role is `owner`; others get 403.
+pub struct OwnerSession(pub AdminSession);
+
+async fn with_role(req: &Request<'_>, least: Role) -> Outcome<AdminSession, ()> {
+    let session = rocket::outcome::try_outcome!(req.guard::<AdminSession>().await);
+    if session.0.role >= least {
+        return Outcome::Success(session);
+    }
+    req.local_cache(|| Refusal(Some("Your role does not allow this. Ask an owner if you need it.")));
+    Outcome::Error((Status::Forbidden, ()))
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for EditorSession {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        with_role(req, Role::Editor).await.map(EditorSession)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for OwnerSession {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        with_role(req, Role::Owner).await.map(OwnerSession)
+    }
+}
+
+impl std::ops::Deref for EditorSession {
+    type Target = AdminSession;
+
+    fn deref(&self) -> &AdminSession {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for OwnerSession {
+    type Target = AdminSession;
+
+    fn deref(&self) -> &AdminSession {
+        &self.0
     }
 }

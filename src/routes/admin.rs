@@ -12,16 +12,18 @@ use rocket::{catch, catchers, get, post, routes, uri, Catcher, FromForm, Route};
 use crate::back_office::export;
 use crate::back_office::listing::{self, Shelf, PAGE_SIZE};
 use crate::back_office::view::{NoteView, NotificationView, SubmissionView};
-use crate::domain::{FieldErrors, Message, Status as TriageStatus};
+use crate::domain::{FieldErrors, Message, Status as TriageStatus, UserName};
 use crate::errors::{self, WebError};
 use crate::guards::client_ip::ClientIp;
 use crate::guards::csrf::SecureCookies;
 use crate::guards::form_body::CsrfChecked;
 use crate::guards::limited::{budget, SignInAttempt};
-use crate::guards::session::{self, AdminSession};
+use crate::guards::session::{self, AdminSession, EditorSession, OwnerSession};
 use crate::guards::{App, CheckedForm, CsrfToken, Wants};
 use crate::ratelimit::LimitKind;
+use crate::sign_in;
 use crate::sign_in::throttle::{self, SHARED_ACCOUNT};
+use crate::sign_in::users::Actor;
 use crate::store::AuditEntry;
 
 /// Catchers for the admin's paths: without a session, a browser is sent to sign in.
@@ -68,24 +70,38 @@ pub fn routes() -> Vec<Route> {
     )
 }
 
-async fn audit(app: &App, action: &str, ip: ClientIp, submission: Option<i64>) -> Result<(), WebError> {
-    audit_entry(app, action, ip, submission, None).await
+/// An audit line: what `who` (a user's name; none for the shared sign-in) did, from where.
+async fn audit(
+    app: &App,
+    who: Option<&str>,
+    action: &str,
+    ip: ClientIp,
+    submission: Option<i64>,
+) -> Result<(), WebError> {
+    audit_entry(app, who, action, ip, submission, None).await
 }
 
 /// An action on several submissions: how many, never whose.
-pub(super) async fn audit_count(app: &App, action: &str, ip: ClientIp, count: u64) -> Result<(), WebError> {
-    audit_entry(app, action, ip, None, i64::try_from(count).ok()).await
+pub(super) async fn audit_count(
+    app: &App,
+    who: Option<&str>,
+    action: &str,
+    ip: ClientIp,
+    count: u64,
+) -> Result<(), WebError> {
+    audit_entry(app, who, action, ip, None, i64::try_from(count).ok()).await
 }
 
 async fn audit_entry(
     app: &App,
+    actor: Option<&str>,
     action: &str,
     ip: ClientIp,
     submission_id: Option<i64>,
     count: Option<i64>,
 ) -> Result<(), WebError> {
     let (at, ip) = (app.clock.now_rfc3339(), ip.0.to_string());
-    Ok(app.store.audit(AuditEntry { at: &at, action, ip: &ip, submission_id, count }).await?)
+    Ok(app.store.audit(AuditEntry { at: &at, action, ip: &ip, submission_id, count, actor }).await?)
 }
 
 /// `?page=` as a page number: 1 when it is missing or nonsense.
@@ -98,21 +114,27 @@ fn page_count(total: i64, per_page: u32) -> i64 {
     ((total + i64::from(per_page) - 1) / i64::from(per_page)).max(1)
 }
 
-fn login_form(app: &App, csrf: &CsrfToken, error: Option<&str>) -> Result<String, WebError> {
+fn login_form(app: &App, csrf: &CsrfToken, users: bool, error: Option<&str>) -> Result<String, WebError> {
     Ok(app.render.render(
         "contact/admin_login.html",
-        context! { csrf_token => &csrf.0, error, needs_password => app.admin.requires_password() },
+        context! {
+            csrf_token => &csrf.0,
+            error,
+            users,
+            needs_password => users || app.admin.requires_password(),
+        },
     )?)
 }
 
 #[get("/admin/login")]
-fn login_page(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
-    Ok(RawHtml(login_form(&app, &csrf, None)?))
+async fn login_page(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
+    let users = app.store.user_count().await? > 0;
+    Ok(RawHtml(login_form(&app, &csrf, users, None)?))
 }
 
-/// Right code (and password, when one is set): a new session. Wrong: 401 and one message that
-/// does not say which part was wrong. Every try that passed the CSRF check counts against the
-/// sign-in limit.
+/// Right name, password and code: a new session. Wrong: 401 and one message that does not say
+/// which part was wrong. Every try that passed the CSRF check counts against the sign-in limit
+/// of its account (the shared one, or the user name tried).
 #[post("/admin/login", data = "<form>")]
 async fn login(
     app: App,
@@ -124,24 +146,50 @@ async fn login(
 ) -> Result<Result<Redirect, (Status, RawHtml<String>)>, WebError> {
     let SignInAttempt(form) = form;
     let now = (app.clock.now_ms() / 1000) as i64;
-    if let Err(wait) = app.store.reserve_sign_in(SHARED_ACCOUNT, |t| throttle::count_try(t, now)).await? {
+    let users = app.store.user_count().await? > 0;
+    let account = match (users, UserName::parse(&form.username)) {
+        (false, _) => SHARED_ACCOUNT.to_string(),
+        (true, Ok(name)) => format!("user:{}", name.as_str()),
+        (true, Err(_)) => "user:".to_string(),
+    };
+    if let Err(wait) = app.store.reserve_sign_in(&account, |t| throttle::count_try(t, now)).await? {
         return Err(WebError::TooMany { retry_after: wait });
     }
-    let password_ok = app.admin.password_ok(&form.password).await;
-    let step = app.admin.code_step(&form.code, now as u64);
-    let accepted = match (password_ok, step) {
+    let actor = if users {
+        let at = app.clock.now_rfc3339();
+        sign_in::users::sign_in(
+            &app.store,
+            &app.vault,
+            &form.username,
+            &form.password,
+            &form.code,
+            now as u64,
+            &at,
+        )
+        .await?
+    } else {
+        shared_sign_in(&app, &form.password, &form.code, now).await?
+    };
+    let Some(actor) = actor else {
+        audit(&app, None, "sign_in_failed", ip, None).await?;
+        let message = "That did not work. Check what you typed and the code from your authenticator app, and try again.";
+        return Ok(Err((Status::Unauthorized, RawHtml(login_form(&app, &csrf, users, Some(message))?))));
+    };
+    app.store.clear_sign_in_failures(Some(&account)).await?;
+    session::start(cookies, &app, secure, &actor).await?;
+    audit(&app, actor.name(), "sign_in", ip, None).await?;
+    Ok(Ok(Redirect::to(uri!(app.config.base_path.origin(), dashboard(_, _, _)).to_string())))
+}
+
+/// The single admin of a site without users: `TOTP_SECRET`'s code, and `ADMIN_PASSWORD_HASH`'s
+/// password when one is set; each code is accepted once.
+async fn shared_sign_in(app: &App, password: &str, code: &str, now: i64) -> Result<Option<Actor>, WebError> {
+    let password_ok = app.admin.password_ok(password).await;
+    let accepted = match (password_ok, app.admin.code_step(code, now as u64)) {
         (true, Some(step)) => app.store.accept_totp_step(step as i64).await?,
         _ => false,
     };
-    if !accepted {
-        audit(&app, "sign_in_failed", ip, None).await?;
-        let message = "That did not work. Check the code from your authenticator app and try again.";
-        return Ok(Err((Status::Unauthorized, RawHtml(login_form(&app, &csrf, Some(message))?))));
-    }
-    app.store.clear_sign_in_failures(Some(SHARED_ACCOUNT)).await?;
-    session::start(cookies, &app, secure).await?;
-    audit(&app, "sign_in", ip, None).await?;
-    Ok(Ok(Redirect::to(uri!(app.config.base_path.origin(), dashboard(_, _, _)).to_string())))
+    Ok(accepted.then_some(Actor::SHARED))
 }
 
 #[post("/admin/logout", data = "<_form>")]
@@ -153,7 +201,7 @@ async fn logout(app: App, cookies: &CookieJar<'_>, _form: CheckedForm) -> Result
 #[get("/admin?<q>&<status>&<page>")]
 async fn dashboard(
     app: App,
-    _admin: AdminSession,
+    admin: AdminSession,
     csrf: CsrfToken,
     q: Option<&str>,
     status: Option<&str>,
@@ -176,6 +224,7 @@ async fn dashboard(
             counts, all, statuses, q,
             status => status.map(TriageStatus::as_str),
             page, pages,
+            admin => admin.view(),
             retention_days => app.retention.policy().days,
             retention_spam_days => app.retention.policy().spam_days,
             section => "list",
@@ -187,6 +236,7 @@ async fn dashboard(
 /// The detail page, with `errors` beside the forms that caused them.
 async fn detail_page(
     app: &App,
+    admin: &AdminSession,
     id: i64,
     csrf: &CsrfToken,
     errors: &FieldErrors,
@@ -202,21 +252,26 @@ async fn detail_page(
     let statuses = TriageStatus::ALL.map(TriageStatus::as_str);
     Ok(Some(app.render.render(
         "contact/admin_detail.html",
-        context! { item, notes, notifications, statuses, errors, section => "list", csrf_token => &csrf.0 },
+        context! {
+            item, notes, notifications, statuses, errors,
+            admin => admin.view(),
+            section => "list",
+            csrf_token => &csrf.0,
+        },
     )?))
 }
 
 #[get("/admin/submissions/<id>")]
 async fn detail(
     app: App,
-    _admin: AdminSession,
+    admin: AdminSession,
     ip: ClientIp,
     csrf: CsrfToken,
     id: i64,
 ) -> Result<Option<RawHtml<String>>, WebError> {
-    let page = detail_page(&app, id, &csrf, &FieldErrors::new()).await?;
+    let page = detail_page(&app, &admin, id, &csrf, &FieldErrors::new()).await?;
     if page.is_some() {
-        audit(&app, "view", ip, Some(id)).await?;
+        audit(&app, admin.actor().name(), "view", ip, Some(id)).await?;
     }
     Ok(page.map(RawHtml))
 }
@@ -225,6 +280,7 @@ async fn detail(
 /// line and a redirect to `to`.
 async fn changed(
     app: &App,
+    admin: &AdminSession,
     ip: ClientIp,
     action: &str,
     id: i64,
@@ -234,20 +290,21 @@ async fn changed(
     if !done {
         return Ok(None);
     }
-    audit(app, action, ip, Some(id)).await?;
+    audit(app, admin.actor().name(), action, ip, Some(id)).await?;
     Ok(Some(Redirect::to(to.to_string())))
 }
 
 /// 422 with the detail page showing `field`'s error.
 async fn refused(
     app: &App,
+    admin: &AdminSession,
     id: i64,
     csrf: &CsrfToken,
     field: &'static str,
     message: &'static str,
 ) -> WebError {
     let errors = FieldErrors::from([(field, message)]);
-    match detail_page(app, id, csrf, &errors).await {
+    match detail_page(app, admin, id, csrf, &errors).await {
         Ok(page) => WebError::Invalid { errors, page },
         Err(e) => e,
     }
@@ -270,7 +327,7 @@ struct StatusForm {
 #[post("/admin/submissions/<id>/notes", data = "<form>")]
 async fn add_note(
     app: App,
-    _admin: AdminSession,
+    admin: EditorSession,
     ip: ClientIp,
     csrf: CsrfToken,
     id: i64,
@@ -278,46 +335,55 @@ async fn add_note(
 ) -> Result<Option<Redirect>, WebError> {
     let body = match Message::parse(&form.0.body) {
         Ok(body) if !body.as_str().is_empty() => body,
-        Ok(_) => return Err(refused(&app, id, &csrf, "body", "Write something first.").await),
-        Err(message) => return Err(refused(&app, id, &csrf, "body", message).await),
+        Ok(_) => return Err(refused(&app, &admin, id, &csrf, "body", "Write something first.").await),
+        Err(message) => return Err(refused(&app, &admin, id, &csrf, "body", message).await),
     };
     let done = app.store.add_note(id, &app.clock.now_rfc3339(), &app.vault.encrypt(body.as_str())).await?;
-    changed(&app, ip, "note", id, done, uri!(app.config.base_path.origin(), detail(id))).await
+    changed(&app, &admin, ip, "note", id, done, uri!(app.config.base_path.origin(), detail(id))).await
 }
 
 #[post("/admin/submissions/<id>/status", data = "<form>")]
 async fn set_status(
     app: App,
-    _admin: AdminSession,
+    admin: EditorSession,
     ip: ClientIp,
     csrf: CsrfToken,
     id: i64,
     form: CsrfChecked<StatusForm>,
 ) -> Result<Option<Redirect>, WebError> {
     let Some(status) = TriageStatus::parse(&form.0.status) else {
-        return Err(refused(&app, id, &csrf, "status", "Pick one of new, contacted, closed or spam.").await);
+        return Err(refused(
+            &app,
+            &admin,
+            id,
+            &csrf,
+            "status",
+            "Pick one of new, contacted, closed or spam.",
+        )
+        .await);
     };
     let done = app.store.set_status(id, status.as_str()).await?;
-    changed(&app, ip, "status", id, done, uri!(app.config.base_path.origin(), detail(id))).await
+    changed(&app, &admin, ip, "status", id, done, uri!(app.config.base_path.origin(), detail(id))).await
 }
 
 #[post("/admin/submissions/<id>/delete", data = "<_form>")]
 async fn delete(
     app: App,
-    _admin: AdminSession,
+    admin: OwnerSession,
     ip: ClientIp,
     id: i64,
     _form: CheckedForm,
 ) -> Result<Option<Redirect>, WebError> {
     let done = app.store.delete(id).await?;
-    changed(&app, ip, "delete", id, done, uri!(app.config.base_path.origin(), dashboard(_, _, _))).await
+    changed(&app, &admin, ip, "delete", id, done, uri!(app.config.base_path.origin(), dashboard(_, _, _)))
+        .await
 }
 
 /// A notification that was given up is tried again, with a fresh run of retries.
 #[post("/admin/submissions/<id>/notifications/<notification>/resend", data = "<_form>")]
 async fn resend_notification(
     app: App,
-    _admin: AdminSession,
+    admin: OwnerSession,
     ip: ClientIp,
     id: i64,
     notification: i64,
@@ -327,14 +393,23 @@ async fn resend_notification(
     if done {
         app.notifier.wake();
     }
-    changed(&app, ip, "notification_resend", id, done, uri!(app.config.base_path.origin(), detail(id))).await
+    changed(
+        &app,
+        &admin,
+        ip,
+        "notification_resend",
+        id,
+        done,
+        uri!(app.config.base_path.origin(), detail(id)),
+    )
+    .await
 }
 
 #[get("/admin/export.csv")]
-async fn export_csv(app: App, _admin: AdminSession, ip: ClientIp) -> Result<Download, WebError> {
+async fn export_csv(app: App, admin: OwnerSession, ip: ClientIp) -> Result<Download, WebError> {
     let items: Vec<SubmissionView> =
         app.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &app.vault)).collect();
-    audit(&app, "export", ip, None).await?;
+    audit(&app, admin.actor().name(), "export", ip, None).await?;
     Ok(Download::attachment(export::csv(&items), ContentType::new("text", "csv"), "submissions.csv"))
 }
 
@@ -356,23 +431,30 @@ impl Download {
     }
 }
 
-#[get("/admin/audit?<page>")]
+#[get("/admin/audit?<page>&<user>")]
 async fn audit_log(
     app: App,
-    _admin: AdminSession,
+    admin: OwnerSession,
     csrf: CsrfToken,
     page: Option<&str>,
+    user: Option<&str>,
 ) -> Result<RawHtml<String>, WebError> {
     const PER_PAGE: u32 = 50;
     let page = page_number(page);
-    let (rows, total) = app.store.audit_page(PER_PAGE, (page - 1).saturating_mul(PER_PAGE)).await?;
+    let user = user.map(str::trim).filter(|u| !u.is_empty());
+    let (rows, total) = app.store.audit_page(PER_PAGE, (page - 1).saturating_mul(PER_PAGE), user).await?;
     let entries: Vec<_> = rows
         .into_iter()
-        .map(|r| context! { at => r.at, action => r.action, ip => r.ip, submission_id => r.submission_id, count => r.count })
+        .map(|r| {
+            context! {
+                at => r.at, action => r.action, ip => r.ip, submission_id => r.submission_id,
+                count => r.count, actor => r.actor,
+            }
+        })
         .collect();
     let pages = page_count(total, PER_PAGE);
     Ok(RawHtml(app.render.render(
         "contact/admin_audit.html",
-        context! { entries, page, pages, total, section => "audit", csrf_token => &csrf.0 },
+        context! { entries, page, pages, total, user, admin => admin.view(), section => "audit", csrf_token => &csrf.0 },
     )?))
 }

@@ -15,7 +15,7 @@ use crate::errors::WebError;
 use crate::guards::client_ip::ClientIp;
 use crate::guards::form_body::CsrfChecked;
 use crate::guards::limited::budget;
-use crate::guards::session::AdminSession;
+use crate::guards::session::{AdminSession, OwnerSession};
 use crate::guards::{App, CsrfToken};
 use crate::ratelimit::LimitKind;
 
@@ -38,6 +38,7 @@ struct PersonPage<'a> {
 
 fn render(
     app: &App,
+    admin: &AdminSession,
     csrf: &CsrfToken,
     page: PersonPage<'_>,
     errors: &FieldErrors,
@@ -54,6 +55,7 @@ fn render(
             errors,
             retention_days => policy.days,
             retention_spam_days => policy.spam_days,
+            admin => admin.view(),
             section => "people",
             csrf_token => &csrf.0,
         },
@@ -61,10 +63,10 @@ fn render(
 }
 
 /// The address, or a 422 naming what is wrong with it (the page again for a browser).
-fn address(app: &App, csrf: &CsrfToken, raw: &str) -> Result<Email, WebError> {
+fn address(app: &App, admin: &AdminSession, csrf: &CsrfToken, raw: &str) -> Result<Email, WebError> {
     Email::parse(raw).map_err(|message| {
         let errors = FieldErrors::from([("email", message)]);
-        let page = render(app, csrf, PersonPage { email: raw, ..PersonPage::default() }, &errors).ok();
+        let page = render(app, admin, csrf, PersonPage { email: raw, ..PersonPage::default() }, &errors).ok();
         WebError::Invalid { errors, page }
     })
 }
@@ -72,33 +74,33 @@ fn address(app: &App, csrf: &CsrfToken, raw: &str) -> Result<Email, WebError> {
 #[get("/admin/people?<email>&<confirm>")]
 async fn people_page(
     app: App,
-    _admin: AdminSession,
+    admin: OwnerSession,
     ip: ClientIp,
     csrf: CsrfToken,
     email: Option<&str>,
     confirm: Option<&str>,
 ) -> Result<RawHtml<String>, WebError> {
     let Some(raw) = email.map(str::trim).filter(|e| !e.is_empty()) else {
-        return Ok(RawHtml(render(&app, &csrf, PersonPage::default(), &FieldErrors::new())?));
+        return Ok(RawHtml(render(&app, &admin, &csrf, PersonPage::default(), &FieldErrors::new())?));
     };
-    let email = address(&app, &csrf, raw)?;
+    let email = address(&app, &admin, &csrf, raw)?;
     let found = people::submissions_of(&shelf(&app), &email).await?;
-    audit_count(&app, "person_view", ip, found.len() as u64).await?;
+    audit_count(&app, admin.actor().name(), "person_view", ip, found.len() as u64).await?;
     let page = PersonPage { email: raw, confirm: confirm == Some("erase"), found: Some(found), erased: None };
-    Ok(RawHtml(render(&app, &csrf, page, &FieldErrors::new())?))
+    Ok(RawHtml(render(&app, &admin, &csrf, page, &FieldErrors::new())?))
 }
 
 #[get("/admin/people/export.json?<email>")]
 async fn export_json(
     app: App,
-    _admin: AdminSession,
+    admin: OwnerSession,
     ip: ClientIp,
     csrf: CsrfToken,
     email: Option<&str>,
 ) -> Result<Download, WebError> {
-    let email = address(&app, &csrf, email.unwrap_or_default())?;
+    let email = address(&app, &admin, &csrf, email.unwrap_or_default())?;
     let export = people::export(&shelf(&app), &email, app.clock.now_rfc3339()).await?;
-    audit_count(&app, "person_export", ip, export.submissions.len() as u64).await?;
+    audit_count(&app, admin.actor().name(), "person_export", ip, export.submissions.len() as u64).await?;
     let body = serde_json::to_string_pretty(&export).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(Download::attachment(body, ContentType::JSON, "person.json"))
 }
@@ -112,15 +114,15 @@ struct EraseForm {
 #[post("/admin/people/erase", data = "<form>")]
 async fn erase(
     app: App,
-    _admin: AdminSession,
+    admin: OwnerSession,
     ip: ClientIp,
     csrf: CsrfToken,
     form: CsrfChecked<EraseForm>,
 ) -> Result<RawHtml<String>, WebError> {
     let raw = form.0.email.trim();
-    let email = address(&app, &csrf, raw)?;
+    let email = address(&app, &admin, &csrf, raw)?;
     let erased = people::erase(&shelf(&app), &email).await?;
-    audit_count(&app, "person_erase", ip, erased).await?;
+    audit_count(&app, admin.actor().name(), "person_erase", ip, erased).await?;
     let page = PersonPage { email: raw, found: Some(Vec::new()), confirm: false, erased: Some(erased) };
-    Ok(RawHtml(render(&app, &csrf, page, &FieldErrors::new())?))
+    Ok(RawHtml(render(&app, &admin, &csrf, page, &FieldErrors::new())?))
 }

@@ -12,6 +12,15 @@ pub struct AuditRow {
     pub submission_id: Option<i64>,
     /// How many submissions the action touched, for those that touch several.
     pub count: Option<i64>,
+    pub actor: Option<String>,
+}
+
+/// The user a session belongs to.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
 }
 
 /// One line of the audit log: what was done, from where, to which submission or to how many.
@@ -22,6 +31,8 @@ pub struct AuditEntry<'a> {
     pub ip: &'a str,
     pub submission_id: Option<i64>,
     pub count: Option<i64>,
+    /// The user who did it (none: the shared sign-in, the command line, the purge).
+    pub actor: Option<&'a str>,
 }
 
 impl Store {
@@ -29,6 +40,7 @@ impl Store {
     pub async fn create_session(
         &self,
         id_hash: &str,
+        user_id: Option<i64>,
         now: i64,
         idle: i64,
         absolute: i64,
@@ -38,8 +50,9 @@ impl Store {
             .bind(now - absolute)
             .execute(&self.writer)
             .await?;
-        sqlx::query("INSERT INTO admin_sessions (id_hash, created_at, last_seen) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO admin_sessions (id_hash, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)")
             .bind(id_hash)
+            .bind(user_id)
             .bind(now)
             .bind(now)
             .execute(&self.writer)
@@ -47,9 +60,10 @@ impl Store {
         Ok(())
     }
 
-    /// Whether the session exists and is within both timeouts. A live session counts as seen
-    /// now, written at most every `touch_every` seconds (a page view is a read, not a write);
-    /// an expired one is deleted.
+    /// Whose the session is, if it exists and is within both timeouts: `Some(None)` for the
+    /// shared sign-in's, which ends once any user exists. A live session counts as seen now,
+    /// written at most every `touch_every` seconds (a page view is a read, not a write); an
+    /// expired one is deleted.
     pub async fn touch_session(
         &self,
         id_hash: &str,
@@ -57,19 +71,24 @@ impl Store {
         idle: i64,
         absolute: i64,
         touch_every: i64,
-    ) -> Result<bool, StoreError> {
-        let times: Option<(i64, i64)> =
-            sqlx::query_as("SELECT created_at, last_seen FROM admin_sessions WHERE id_hash = ?")
-                .bind(id_hash)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some((created_at, last_seen)) = times else {
-            return Ok(false);
+    ) -> Result<Option<Option<SessionUser>>, StoreError> {
+        let row = sqlx::query(
+            "SELECT s.created_at, s.last_seen, u.id, u.name, u.role
+             FROM admin_sessions s LEFT JOIN admin_users u ON u.id = s.user_id
+             WHERE s.id_hash = ? AND (s.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM admin_users))",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
         };
+        let (created_at, last_seen): (i64, i64) = (row.get(0), row.get(1));
         if now - last_seen >= idle || now - created_at >= absolute {
             self.delete_session(id_hash).await?;
-            return Ok(false);
+            return Ok(None);
         }
+        let user = row.get::<Option<i64>, _>(2).map(|id| SessionUser { id, name: row.get(3), role: row.get(4) });
         if now - last_seen >= touch_every {
             sqlx::query("UPDATE admin_sessions SET last_seen = ? WHERE id_hash = ?")
                 .bind(now)
@@ -77,7 +96,7 @@ impl Store {
                 .execute(&self.writer)
                 .await?;
         }
-        Ok(true)
+        Ok(Some(user))
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
@@ -99,26 +118,39 @@ impl Store {
     }
 
     pub async fn audit(&self, entry: AuditEntry<'_>) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit (at, action, ip, submission_id, count) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO audit (at, action, ip, submission_id, count, actor) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(entry.at)
             .bind(entry.action)
             .bind(entry.ip)
             .bind(entry.submission_id)
             .bind(entry.count)
+            .bind(entry.actor)
             .execute(&self.writer)
             .await?;
         Ok(())
     }
 
-    /// A page of the audit log, newest first, and its total length.
-    pub async fn audit_page(&self, limit: u32, offset: u32) -> Result<(Vec<AuditRow>, i64), StoreError> {
-        let rows =
-            sqlx::query("SELECT at, action, ip, submission_id, count FROM audit ORDER BY id DESC LIMIT ? OFFSET ?")
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(&self.pool)
-                .await?;
-        let total = sqlx::query_scalar("SELECT count(*) FROM audit").fetch_one(&self.pool).await?;
+    /// A page of the audit log, newest first, and its total length; only `actor`'s lines when
+    /// one is given.
+    pub async fn audit_page(
+        &self,
+        limit: u32,
+        offset: u32,
+        actor: Option<&str>,
+    ) -> Result<(Vec<AuditRow>, i64), StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, action, ip, submission_id, count, actor FROM audit
+             WHERE ?3 IS NULL OR actor = ?3 ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+        )
+        .bind(limit)
+        .bind(offset)
+        .bind(actor)
+        .fetch_all(&self.pool)
+        .await?;
+        let total = sqlx::query_scalar("SELECT count(*) FROM audit WHERE ?1 IS NULL OR actor = ?1")
+            .bind(actor)
+            .fetch_one(&self.pool)
+            .await?;
         let rows = rows
             .iter()
             .map(|r| AuditRow {
@@ -127,6 +159,7 @@ impl Store {
                 ip: r.get(2),
                 submission_id: r.get(3),
                 count: r.get(4),
+                actor: r.get(5),
             })
             .collect();
         Ok((rows, total))

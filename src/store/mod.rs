@@ -8,11 +8,13 @@ mod erasure;
 mod migrations;
 mod outbox;
 mod submissions;
+mod users;
 
 pub use admin::{AuditEntry, Throttle};
 pub use erasure::Expiry;
 pub use outbox::{Channel, Claimed, NewNotifications, NotificationRow, Outcome, CONFIRMATION_EVERY};
 pub use submissions::{Filter, NoteRow, SubmissionRow};
+pub use users::{NewUser, UserChange, UserRow};
 
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
