@@ -24,3 +24,4 @@ mod ratelimit;
 mod readme;
 mod redis_shared;
 mod storage;
+mod team;

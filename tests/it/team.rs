@@ -1,0 +1,271 @@
+//! A team of admins: users made through the command line (the test reads each URI from stdout
+//! and computes the codes itself), their sign-in, their roles, and the audit naming them.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use rocket::http::{ContentType, Status};
+use rocket::local::asynchronous::Client;
+use rocket_db_pools::sqlx;
+
+use crate::helpers::server::BIN;
+use crate::helpers::*;
+
+/// Runs `contact-client ARGS` on the instance's data directory, `stdin` as standard input.
+fn cli(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .current_dir(dir)
+        .env_clear()
+        .env("DATA_DIR", dir)
+        .env("SECRET_KEY", SECRET_KEY)
+        .env("FERNET_KEY", FERNET_KEY)
+        .env("TOTP_SECRET", TOTP_SECRET)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A user made with `admin add`: their name, password, TOTP secret and recovery codes.
+struct User {
+    name: &'static str,
+    password: &'static str,
+    secret: String,
+    recovery: Vec<String>,
+}
+
+impl User {
+    fn add(dir: &std::path::Path, name: &'static str, role: &str) -> User {
+        let password = "a-password-long-enough";
+        let out = cli(dir, &["admin", "add", name, "--role", role], &format!("{password}\n"));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        enrolment(name, password, &String::from_utf8(out.stdout).unwrap())
+    }
+
+    /// A code of this user's authenticator, `steps` time steps from now.
+    fn code(&self, steps: i64) -> String {
+        totp_code(&self.secret, (unix_now() as i64 + steps * 30) as u64)
+    }
+}
+
+fn enrolment(name: &'static str, password: &'static str, stdout: &str) -> User {
+    let mut lines = stdout.lines();
+    let uri = lines.next().expect("the otpauth URI first");
+    assert!(uri.starts_with(&format!("otpauth://totp/ContactClient:{name}?secret=")), "{uri}");
+    let secret = uri.split("secret=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    assert_eq!(lines.next(), Some("recovery codes:"));
+    let recovery: Vec<String> = lines.map(str::to_string).collect();
+    assert_eq!(recovery.len(), 10);
+    User { name, password, secret, recovery }
+}
+
+async fn sign_in_as<'c>(
+    client: &'c Client,
+    user: &User,
+    code: &str,
+) -> rocket::local::asynchronous::LocalResponse<'c> {
+    let page = client.get("/admin/login").dispatch().await.into_string().await.unwrap();
+    let token = input_value(&page, "csrf_token").unwrap();
+    let fields = [
+        ("csrf_token", token),
+        ("username", user.name.to_string()),
+        ("password", user.password.to_string()),
+        ("code", code.to_string()),
+    ];
+    client.post("/admin/login").header(ContentType::Form).body(encode(&fields)).dispatch().await
+}
+
+async fn sign_out(client: &Client) {
+    let res = admin_post(client, "/admin/logout", &[]).await;
+    assert_eq!(res.status(), Status::SeeOther);
+}
+
+async fn status_of(client: &Client, path: &str) -> Status {
+    client.get(path.to_string()).dispatch().await.status()
+}
+
+async fn notes(dir: &std::path::Path) -> i64 {
+    let db =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("contact.db").display())).await.unwrap();
+    sqlx::query_scalar("SELECT count(*) FROM notes").fetch_one(&db).await.unwrap()
+}
+
+#[rocket::async_test]
+async fn each_role_does_what_it_may_and_nothing_more() {
+    let app = app().await;
+    let (c, dir) = (&app.client, app.dir.path());
+    for _ in 0..2 {
+        assert_eq!(submit(c, &valid_fields(), false).await.status(), Status::SeeOther);
+    }
+    let olga = User::add(dir, "olga", "owner");
+    let eddie = User::add(dir, "eddie", "editor");
+    let vera = User::add(dir, "vera", "viewer");
+
+    assert_eq!(sign_in_as(c, &vera, &vera.code(0)).await.status(), Status::SeeOther);
+    let list = c.get("/admin").dispatch().await.into_string().await.unwrap();
+    assert!(list.contains("vera · viewer") && !list.contains("Audit log") && !list.contains("Export CSV"));
+    let detail = c.get("/admin/submissions/1").dispatch().await.into_string().await.unwrap();
+    assert!(
+        !detail.contains("/notes\"")
+            && !detail.contains("Delete submission")
+            && !detail.contains("/status\"")
+    );
+    for (path, fields) in [
+        ("/admin/submissions/1/notes", vec![("body", "a viewer's note")]),
+        ("/admin/submissions/1/status", vec![("status", "closed")]),
+        ("/admin/submissions/1/delete", vec![]),
+        ("/admin/people/erase", vec![("email", "ada@example.com")]),
+    ] {
+        let res = admin_post(c, path, &fields).await;
+        assert_eq!(res.status(), Status::Forbidden, "a viewer's crafted POST to {path}");
+        assert!(res.into_string().await.unwrap().contains("Your role does not allow this"));
+    }
+    for path in ["/admin/export.csv", "/admin/audit", "/admin/people?email=ada%40example.com"] {
+        assert_eq!(status_of(c, path).await, Status::Forbidden, "a viewer asks for {path}");
+    }
+    assert_eq!(notes(dir).await, 0, "nothing changed");
+    assert_eq!(status_of(c, "/admin/submissions/1").await, Status::Ok);
+    sign_out(c).await;
+
+    assert_eq!(sign_in_as(c, &eddie, &eddie.code(0)).await.status(), Status::SeeOther);
+    let detail = c.get("/admin/submissions/1").dispatch().await.into_string().await.unwrap();
+    assert!(detail.contains("/notes\"") && !detail.contains("Delete submission"));
+    let note = admin_post(c, "/admin/submissions/1/notes", &[("body", "called back")]).await;
+    assert_eq!(note.status(), Status::SeeOther);
+    assert_eq!(
+        admin_post(c, "/admin/submissions/1/status", &[("status", "contacted")]).await.status(),
+        Status::SeeOther
+    );
+    assert_eq!(admin_post(c, "/admin/submissions/2/delete", &[]).await.status(), Status::Forbidden);
+    assert_eq!(status_of(c, "/admin/export.csv").await, Status::Forbidden);
+    assert_eq!(status_of(c, "/admin/audit").await, Status::Forbidden);
+    sign_out(c).await;
+
+    assert_eq!(sign_in_as(c, &olga, &olga.code(0)).await.status(), Status::SeeOther);
+    assert_eq!(admin_post(c, "/admin/submissions/2/delete", &[]).await.status(), Status::SeeOther);
+    assert_eq!(status_of(c, "/admin/export.csv").await, Status::Ok);
+    assert_eq!(status_of(c, "/admin/people?email=ada%40example.com").await, Status::Ok);
+    let audit = c.get("/admin/audit?user=eddie").dispatch().await.into_string().await.unwrap();
+    assert!(audit.contains("<td data-label=\"Who\">eddie</td>"), "the audit names the actor: {audit}");
+    assert!(audit.contains(">note<") && audit.contains(">status<"));
+    assert!(!audit.contains(">olga<") && !audit.contains(">delete<"), "filtered to eddie's lines");
+    let all = c.get("/admin/audit").dispatch().await.into_string().await.unwrap();
+    assert!(all.contains("<td data-label=\"Who\">olga</td>") && all.contains(">delete<"));
+    assert_eq!(notes(dir).await, 1);
+}
+
+#[rocket::async_test]
+async fn a_wrong_password_and_an_unknown_name_answer_alike() {
+    let app = app().await;
+    let olga = User::add(app.dir.path(), "olga", "owner");
+    let wrong_password = User { password: "not-her-password", ..User::add(app.dir.path(), "otto", "owner") };
+    let unknown = User { name: "nobody", ..User::add(app.dir.path(), "ann", "viewer") };
+    let a = sign_in_as(&app.client, &wrong_password, &wrong_password.code(0)).await;
+    let (status_a, body_a) = (a.status(), a.into_string().await.unwrap());
+    let b = sign_in_as(&app.client, &unknown, &unknown.code(0)).await;
+    let (status_b, body_b) = (b.status(), b.into_string().await.unwrap());
+    let strip =
+        |html: &str| input_value(html, "csrf_token").map_or(html.to_string(), |t| html.replace(&t, ""));
+    assert_eq!((status_a, strip(&body_a)), (status_b, strip(&body_b)), "same status, same page");
+    assert_eq!(status_a, Status::Unauthorized);
+    let wrong_code = sign_in_as(&app.client, &olga, "000000").await;
+    assert_eq!(
+        (wrong_code.status(), strip(&wrong_code.into_string().await.unwrap())),
+        (status_a, strip(&body_a))
+    );
+}
+
+#[rocket::async_test]
+async fn a_code_and_a_recovery_code_each_sign_in_once() {
+    let app = app().await;
+    let c = &app.client;
+    let olga = User::add(app.dir.path(), "olga", "owner");
+    let code = olga.code(0);
+    assert_eq!(sign_in_as(c, &olga, &code).await.status(), Status::SeeOther);
+    sign_out(c).await;
+    assert_eq!(sign_in_as(c, &olga, &code).await.status(), Status::Unauthorized, "a replayed code");
+    let recovery = olga.recovery[3].to_uppercase();
+    assert_eq!(sign_in_as(c, &olga, &recovery).await.status(), Status::SeeOther, "a recovery code");
+    sign_out(c).await;
+    assert_eq!(
+        sign_in_as(c, &olga, &recovery).await.status(),
+        Status::Unauthorized,
+        "a replayed recovery code"
+    );
+    let other = User { name: "olga", ..User::add(app.dir.path(), "max", "viewer") };
+    assert_eq!(
+        sign_in_as(c, &olga, &other.recovery[0]).await.status(),
+        Status::Unauthorized,
+        "another's code"
+    );
+}
+
+#[rocket::async_test]
+async fn removing_or_resetting_a_user_ends_their_session_at_once() {
+    let app = app().await;
+    let c = &app.client;
+    let _olga = User::add(app.dir.path(), "olga", "owner");
+    let eddie = User::add(app.dir.path(), "eddie", "editor");
+    assert_eq!(sign_in_as(c, &eddie, &eddie.code(0)).await.status(), Status::SeeOther);
+    assert_eq!(status_of(c, "/admin").await, Status::Ok);
+    let out = cli(app.dir.path(), &["admin", "reset", "eddie"], "");
+    assert!(out.status.success());
+    let eddie = enrolment("eddie", eddie.password, &String::from_utf8(out.stdout).unwrap());
+    assert_eq!(status_of(c, "/admin").await, Status::SeeOther, "reset: back to sign-in");
+    assert_eq!(
+        sign_in_as(c, &eddie, &eddie.code(0)).await.status(),
+        Status::SeeOther,
+        "the new secret works"
+    );
+    assert!(cli(app.dir.path(), &["admin", "remove", "eddie"], "").status.success());
+    assert_eq!(status_of(c, "/admin").await, Status::SeeOther, "removed: back to sign-in");
+    assert_eq!(sign_in_as(c, &eddie, &eddie.code(1)).await.status(), Status::Unauthorized);
+}
+
+#[rocket::async_test]
+async fn the_shared_sign_in_works_until_a_user_exists() {
+    let app = app().await;
+    let c = &app.client;
+    sign_in(c).await;
+    assert_eq!(status_of(c, "/admin").await, Status::Ok);
+    let olga = User::add(app.dir.path(), "olga", "owner");
+    assert_eq!(status_of(c, "/admin").await, Status::SeeOther, "the shared session ended");
+    let page = c.get("/admin/login").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("name=\"username\""), "the sign-in asks for a name");
+    let shared = try_sign_in(c, &totp_code(TOTP_SECRET, unix_now() + 30), None).await;
+    assert_eq!(shared.status(), Status::Unauthorized, "the shared secret no longer signs in");
+    assert_eq!(sign_in_as(c, &olga, &olga.code(0)).await.status(), Status::SeeOther);
+}
+
+#[test]
+fn the_command_line_keeps_an_owner_and_checks_what_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let refused = |args: &[&str], stdin: &str, says: &str| {
+        let out = cli(d, args, stdin);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!out.status.success() && err.contains(says), "{args:?}: {err}");
+    };
+    refused(&["admin", "add", "Olga"], "a-password-long-enough\n", "only a-z");
+    refused(&["admin", "add", "olga"], "short\n", "12 characters");
+    refused(
+        &["admin", "add", "olga", "--role", "admin"],
+        "a-password-long-enough\n",
+        "owner, editor or viewer",
+    );
+    User::add(d, "olga", "owner");
+    refused(&["admin", "add", "olga"], "a-password-long-enough\n", "exists already");
+    refused(&["admin", "remove", "olga"], "", "last owner");
+    refused(&["admin", "role", "olga", "viewer"], "", "last owner");
+    refused(&["admin", "reset", "nobody"], "", "no user named nobody");
+    User::add(d, "otto", "editor");
+    let out = cli(d, &["admin", "role", "otto", "owner"], "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("otto is now owner"));
+    assert!(cli(d, &["admin", "remove", "olga"], "").status.success(), "another owner is left");
+    let list = String::from_utf8(cli(d, &["admin", "list"], "").stdout).unwrap();
+    assert!(list.starts_with("otto\towner\t") && !list.contains("olga"), "{list}");
+}
