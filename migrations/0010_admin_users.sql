@@ -7,6 +7,7 @@ CREATE TABLE admin_users (
     password_hash TEXT    NOT NULL,           -- argon2id PHC string
     totp_secret   TEXT    NOT NULL,           -- Fernet token of the base32 secret
     totp_step     INTEGER NOT NULL DEFAULT 0, -- the last accepted step: a code works once
+    enrolled      INTEGER NOT NULL DEFAULT 1, -- 0 until a first code proves the authenticator
     created_at    TEXT    NOT NULL,
     last_sign_in  TEXT
 );

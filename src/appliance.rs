@@ -5,9 +5,10 @@
 pub use crate::config::secrets::{bootstrap, fresh_env_lines, otpauth_uri, Bootstrap, Mode};
 pub use crate::config::{Listen, Sources};
 pub use crate::logging::Logger;
-pub use crate::maintenance::{ExportFormat, Maintenance, MaintenanceError, UserEnrolment};
+pub use crate::maintenance::{ExportFormat, Maintenance, MaintenanceError};
 pub use crate::secret::Secret;
 pub use crate::sign_in::hash_password;
+pub use crate::sign_in::team::UserEnrolment;
 pub use crate::store::UserRow;
 
 use crate::clock::Clock;

@@ -11,9 +11,9 @@ use crate::back_office::view::SubmissionView;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{BlindIndex, Vault};
-use crate::domain::{Email, Role, UserName};
-use crate::sign_in::users::Enrolment;
-use crate::store::{AuditEntry, NewUser, Store, StoreError, UserChange, UserRow};
+use crate::domain::Email;
+use crate::sign_in::team::{Team, TeamError, UserEnrolment};
+use crate::store::{AuditEntry, Store, StoreError, UserRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MaintenanceError {
@@ -29,18 +29,9 @@ pub enum MaintenanceError {
     Email(&'static str),
     #[error("the export cannot be written: {0}")]
     Json(String),
-    #[error("{0}")]
-    User(String),
+    #[error(transparent)]
+    Team(#[from] TeamError),
 }
-
-/// A new or reset user's sign-in, shown once: the `otpauth://` URI and the recovery codes.
-pub struct UserEnrolment {
-    pub uri: String,
-    pub recovery_codes: Vec<String>,
-}
-
-/// Passwords shorter than this are refused.
-pub const MIN_PASSWORD_CHARS: usize = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "appliance", derive(clap::ValueEnum))]
@@ -152,40 +143,20 @@ impl Maintenance {
         Ok(erased)
     }
 
-    /// Adds an admin user with `password`: their enrolment, shown once.
+    fn team(&self) -> Team<'_> {
+        Team { store: &self.store, vault: &self.vault }
+    }
+
+    /// Adds an admin user with `password`, who may sign in at once: their enrolment, shown once.
     pub async fn add_user(
         &self,
         name: &str,
         role: &str,
         password: &str,
     ) -> Result<UserEnrolment, MaintenanceError> {
-        let name = UserName::parse(name).map_err(|e| MaintenanceError::User(e.to_string()))?;
-        let role = Role::parse(role)
-            .ok_or_else(|| MaintenanceError::User("a role is owner, editor or viewer".into()))?;
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(MaintenanceError::User(format!(
-                "a password is {MIN_PASSWORD_CHARS} characters or more"
-            )));
-        }
-        let password_hash =
-            crate::sign_in::hash_password(password).map_err(|e| MaintenanceError::User(e.to_string()))?;
-        let enrolment = Enrolment::new(&name);
-        let added = self
-            .store
-            .add_user(NewUser {
-                name: name.as_str(),
-                role: role.as_str(),
-                password_hash: &password_hash,
-                totp_secret: &self.vault.encrypt(&enrolment.secret_text()),
-                recovery_hashes: &enrolment.recovery_hashes(),
-                created_at: &Clock::system().now_rfc3339(),
-            })
-            .await?;
-        if !added {
-            return Err(MaintenanceError::User(format!("a user named {} exists already", name.as_str())));
-        }
+        let enrolment = self.team().add(name, role, password, true, &Clock::system().now_rfc3339()).await?;
         self.audit("user_add").await?;
-        Ok(UserEnrolment { uri: enrolment.uri, recovery_codes: enrolment.recovery_codes })
+        Ok(enrolment)
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>, MaintenanceError> {
@@ -194,30 +165,21 @@ impl Maintenance {
 
     /// A new authenticator secret and recovery codes for the user; their sessions end.
     pub async fn reset_user(&self, name: &str) -> Result<UserEnrolment, MaintenanceError> {
-        let name = UserName::parse(name).map_err(|e| MaintenanceError::User(e.to_string()))?;
-        let enrolment = Enrolment::new(&name);
-        let sealed = self.vault.encrypt(&enrolment.secret_text());
-        if !self.store.reset_user(name.as_str(), &sealed, &enrolment.recovery_hashes()).await? {
-            return Err(no_such_user(&name));
-        }
+        let enrolment = self.team().reset(name, true).await?;
         self.audit("user_reset").await?;
-        Ok(UserEnrolment { uri: enrolment.uri, recovery_codes: enrolment.recovery_codes })
+        Ok(enrolment)
     }
 
     /// Removes the user (their sessions end), unless they are the last owner.
     pub async fn remove_user(&self, name: &str) -> Result<(), MaintenanceError> {
-        let name = UserName::parse(name).map_err(|e| MaintenanceError::User(e.to_string()))?;
-        user_changed(&name, self.store.remove_user(name.as_str()).await?)?;
+        self.team().remove(name).await?;
         self.audit("user_remove").await?;
         Ok(())
     }
 
     /// Gives the user another role, unless that leaves no owner.
     pub async fn set_user_role(&self, name: &str, role: &str) -> Result<(), MaintenanceError> {
-        let name = UserName::parse(name).map_err(|e| MaintenanceError::User(e.to_string()))?;
-        let role = Role::parse(role)
-            .ok_or_else(|| MaintenanceError::User("a role is owner, editor or viewer".into()))?;
-        user_changed(&name, self.store.set_user_role(name.as_str(), role.as_str()).await?)?;
+        self.team().set_role(name, role).await?;
         self.audit("user_role").await?;
         Ok(())
     }
@@ -232,20 +194,5 @@ impl Maintenance {
 
     pub async fn close(&self) {
         self.store.close().await;
-    }
-}
-
-fn no_such_user(name: &UserName) -> MaintenanceError {
-    MaintenanceError::User(format!("there is no user named {}", name.as_str()))
-}
-
-fn user_changed(name: &UserName, change: UserChange) -> Result<(), MaintenanceError> {
-    match change {
-        UserChange::Done => Ok(()),
-        UserChange::NoSuchUser => Err(no_such_user(name)),
-        UserChange::LastOwner => Err(MaintenanceError::User(format!(
-            "{} is the last owner: make another user owner first",
-            name.as_str()
-        ))),
     }
 }

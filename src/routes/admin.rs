@@ -81,6 +81,16 @@ async fn audit(
     audit_entry(app, who, action, ip, submission, None).await
 }
 
+/// A change to the team, by the owner signed in.
+pub(super) async fn audit_user(
+    app: &App,
+    admin: &AdminSession,
+    action: &str,
+    ip: ClientIp,
+) -> Result<(), WebError> {
+    audit_entry(app, admin.actor().name(), action, ip, None, None).await
+}
+
 /// An action on several submissions: how many, never whose.
 pub(super) async fn audit_count(
     app: &App,

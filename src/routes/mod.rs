@@ -8,6 +8,7 @@ mod health;
 mod people;
 mod public;
 mod static_files;
+mod users;
 
 use rocket::Route;
 
@@ -17,6 +18,7 @@ pub fn routes() -> Vec<Route> {
     let mut all = public::routes();
     all.extend(admin::routes());
     all.extend(people::routes());
+    all.extend(users::routes());
     all.extend(captcha::routes());
     all.extend(health::routes());
     all.extend(static_files::routes());

@@ -1,6 +1,7 @@
 //! Who may sign in to the admin: a TOTP code, and a password when one is configured; and how
 //! often one account may be tried. The session that follows is a guard (`guards::session`).
 
+pub mod team;
 pub mod throttle;
 pub mod users;
 

@@ -97,7 +97,8 @@ pub async fn sign_in(
     };
     let hash = user.as_ref().map_or(DUMMY_HASH.to_string(), |u| u.password_hash.clone());
     let password_ok = password_matches(hash, password.to_string()).await;
-    let Some(user) = user.filter(|_| password_ok) else {
+    // A user added in the admin signs in only after a first code proved their authenticator.
+    let Some(user) = user.filter(|u| password_ok && u.enrolled) else {
         return Ok(None);
     };
     if !code_accepted(store, vault, &user, code, unix, now).await? {

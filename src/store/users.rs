@@ -15,6 +15,7 @@ pub struct UserRow {
     pub totp_secret: String,
     pub created_at: String,
     pub last_sign_in: Option<String>,
+    pub enrolled: bool,
 }
 
 /// A new account, its secrets already sealed or hashed.
@@ -24,6 +25,8 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub totp_secret: &'a str,
     pub recovery_hashes: &'a [[u8; 32]],
+    /// False until a first code proves the authenticator.
+    pub enrolled: bool,
     pub created_at: &'a str,
 }
 
@@ -36,7 +39,7 @@ pub enum UserChange {
     LastOwner,
 }
 
-const USER_COLUMNS: &str = "id, name, role, password_hash, totp_secret, created_at, last_sign_in";
+const USER_COLUMNS: &str = "id, name, role, password_hash, totp_secret, created_at, last_sign_in, enrolled";
 
 fn user_of(r: &sqlx::sqlite::SqliteRow) -> UserRow {
     UserRow {
@@ -47,6 +50,7 @@ fn user_of(r: &sqlx::sqlite::SqliteRow) -> UserRow {
         totp_secret: r.get(4),
         created_at: r.get(5),
         last_sign_in: r.get(6),
+        enrolled: r.get(7),
     }
 }
 
@@ -75,13 +79,14 @@ impl Store {
     pub async fn add_user(&self, new: NewUser<'_>) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO admin_users (name, role, password_hash, totp_secret, created_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (name) DO NOTHING RETURNING id",
+            "INSERT INTO admin_users (name, role, password_hash, totp_secret, enrolled, created_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
         )
         .bind(new.name)
         .bind(new.role)
         .bind(new.password_hash)
         .bind(new.totp_secret)
+        .bind(new.enrolled)
         .bind(new.created_at)
         .fetch_optional(&mut *tx)
         .await?;
@@ -99,12 +104,15 @@ impl Store {
         name: &str,
         totp_secret: &str,
         recovery_hashes: &[[u8; 32]],
+        enrolled: bool,
     ) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let id: Option<i64> =
-            sqlx::query_scalar("UPDATE admin_users SET totp_secret = ?, totp_step = 0 WHERE name = ? RETURNING id")
-                .bind(totp_secret)
-                .bind(name)
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE admin_users SET totp_secret = ?, totp_step = 0, enrolled = ? WHERE name = ? RETURNING id",
+        )
+        .bind(totp_secret)
+        .bind(enrolled)
+        .bind(name)
                 .fetch_optional(&mut *tx)
                 .await?;
         let Some(id) = id else {
@@ -147,6 +155,17 @@ impl Store {
             (_, None) => UserChange::NoSuchUser,
             (_, Some(_)) => UserChange::LastOwner,
         })
+    }
+
+    /// A first code proved the user's authenticator: they may sign in from now on (the code's
+    /// step is spent like a sign-in's).
+    pub async fn confirm_user(&self, id: i64, step: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE admin_users SET enrolled = 1, totp_step = ?2 WHERE id = ?1 AND totp_step < ?2")
+            .bind(id)
+            .bind(step)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Accepts the user's TOTP step only if it is later than every step they used before.

@@ -125,6 +125,7 @@ fn concrete_path(route: &rocket::Route) -> String {
     path.split('/')
         .map(|segment| match segment {
             "<id>" | "<notification>" => "1",
+            "<name>" => "someone",
             "<token>" => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
             "<file..>" => "style.css",
             "<_..>" => "nowhere",

@@ -269,3 +269,74 @@ fn the_command_line_keeps_an_owner_and_checks_what_it_is_given() {
     let list = String::from_utf8(cli(d, &["admin", "list"], "").stdout).unwrap();
     assert!(list.starts_with("otto\towner\t") && !list.contains("olga"), "{list}");
 }
+
+/// The secret shown on an enrolment page.
+fn shown_secret(html: &str) -> String {
+    let at =
+        html.find("<code class=\"secret\">").expect("the key is shown") + "<code class=\"secret\">".len();
+    html[at..].split('<').next().unwrap().to_string()
+}
+
+#[rocket::async_test]
+async fn an_owner_manages_the_team_on_the_users_page() {
+    let app = app().await;
+    let c = &app.client;
+    let olga = User::add(app.dir.path(), "olga", "owner");
+    assert_eq!(sign_in_as(c, &olga, &olga.code(0)).await.status(), Status::SeeOther);
+    let page = c.get("/admin/users").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("olga") && page.contains("Add a user"));
+
+    let added = admin_post(
+        c,
+        "/admin/users",
+        &[("name", "nina"), ("role", "editor"), ("password", "ninas-first-password")],
+    )
+    .await;
+    assert_eq!(added.status(), Status::Ok);
+    let html = added.into_string().await.unwrap();
+    assert!(html.contains("<svg") && html.contains("Recovery codes"), "the QR code and the codes, once");
+    let nina = User {
+        name: "nina",
+        password: "ninas-first-password",
+        secret: shown_secret(&html),
+        recovery: Vec::new(),
+    };
+    let other = Client::tracked(rocket::custom(figment(&app.dir, &[])).attach(contact_client::fairing()))
+        .await
+        .unwrap();
+    assert_eq!(
+        sign_in_as(&other, &nina, &nina.code(0)).await.status(),
+        Status::Unauthorized,
+        "no sign-in before the first code is confirmed"
+    );
+    let wrong = admin_post(c, "/admin/users/nina/confirm", &[("code", "000000")]).await;
+    assert_eq!(wrong.status(), Status::UnprocessableEntity);
+    assert!(wrong.into_string().await.unwrap().contains("That code is not right"));
+    let confirmed = admin_post(c, "/admin/users/nina/confirm", &[("code", &nina.code(-1))]).await;
+    assert_eq!(confirmed.status(), Status::SeeOther);
+    assert_eq!(sign_in_as(&other, &nina, &nina.code(0)).await.status(), Status::SeeOther, "nina signs in");
+    assert_eq!(status_of(&other, "/admin/users").await, Status::Forbidden, "an editor manages nobody");
+
+    let taken = admin_post(
+        c,
+        "/admin/users",
+        &[("name", "nina"), ("role", "viewer"), ("password", "another-password!")],
+    )
+    .await;
+    assert_eq!(taken.status(), Status::UnprocessableEntity);
+    let demote = admin_post(c, "/admin/users/olga/role", &[("role", "viewer")]).await;
+    assert_eq!(demote.status(), Status::UnprocessableEntity);
+    assert!(demote.into_string().await.unwrap().contains("last owner"));
+    assert_eq!(
+        admin_post(c, "/admin/users/nina/role", &[("role", "viewer")]).await.status(),
+        Status::SeeOther
+    );
+    let note = admin_post(&other, "/admin/submissions/1/notes", &[("body", "a viewer's note")]).await;
+    assert_eq!(note.status(), Status::Forbidden, "nina is a viewer now, at once");
+    assert_eq!(admin_post(c, "/admin/users/nina/remove", &[]).await.status(), Status::SeeOther);
+    assert_eq!(status_of(&other, "/admin").await, Status::SeeOther, "removed: her session ended");
+    let audit = c.get("/admin/audit?user=olga").dispatch().await.into_string().await.unwrap();
+    for action in ["user add", "user confirm", "user role", "user remove"] {
+        assert!(audit.contains(action), "{action} audited");
+    }
+}
