@@ -137,7 +137,7 @@ impl Fairing for ContactClient {
         if let Some(state) = mine.and_then(|(mounted, instances)| instances.for_path(mounted.base.as_str())) {
             state.notifier.start(state.store.clone(), state.vault.clone(), state.clock.clone());
             state.retention.start(state.store.clone(), state.clock.clone());
-            match state.store.user_count().await {
+            match state.store.enrolled_users().await {
                 Ok(0) => {}
                 Ok(n) => log::info!(
                     "admin: {n} user{} sign in by name; the shared TOTP_SECRET sign-in is off",

@@ -74,8 +74,10 @@ pub fn markdown() -> String {
         "# Configuration\n\n\
          Every setting, generated from `src/config/settings.rs` (a test keeps this file equal to it).\n\
          Sources, lowest to highest precedence: these defaults, the TOML file (`[contact]` table; a\n\
-         host's `[default.contact]`), the `.env` file, the process environment. Bad values stop the\n\
-         start with one line naming the setting, never its value.\n\n\
+         host's `[default.contact]`; `contact-client.toml` in the working directory, or `--config\n\
+         FILE` / `CONTACT_CONFIG`), the `.env` file (the working directory's, or `--env-file FILE`),\n\
+         the process environment. Bad values stop the start with one line naming the setting, never\n\
+         its value; a secret is never printed, not even from a broken line of a file.\n\n\
          | environment | TOML key (`[contact]`) | default | meaning |\n|---|---|---|---|\n",
     );
     for s in SETTINGS {

@@ -138,7 +138,7 @@ fn login_form(app: &App, csrf: &CsrfToken, users: bool, error: Option<&str>) -> 
 
 #[get("/admin/login")]
 async fn login_page(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
-    let users = app.store.user_count().await? > 0;
+    let users = app.store.enrolled_users().await? > 0;
     Ok(RawHtml(login_form(&app, &csrf, users, None)?))
 }
 
@@ -156,7 +156,7 @@ async fn login(
 ) -> Result<Result<Redirect, (Status, RawHtml<String>)>, WebError> {
     let SignInAttempt(form) = form;
     let now = (app.clock.now_ms() / 1000) as i64;
-    let users = app.store.user_count().await? > 0;
+    let users = app.store.enrolled_users().await? > 0;
     let account = match (users, UserName::parse(&form.username)) {
         (false, _) => SHARED_ACCOUNT.to_string(),
         (true, Ok(name)) => format!("user:{}", name.as_str()),

@@ -61,7 +61,7 @@ impl Store {
     }
 
     /// Whose the session is, if it exists and is within both timeouts: `Some(None)` for the
-    /// shared sign-in's, which ends once any user exists. A live session counts as seen now,
+    /// shared sign-in's, which ends once a user may sign in. A live session counts as seen now,
     /// written at most every `touch_every` seconds (a page view is a read, not a write); an
     /// expired one is deleted.
     pub async fn touch_session(
@@ -75,7 +75,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT s.created_at, s.last_seen, u.id, u.name, u.role
              FROM admin_sessions s LEFT JOIN admin_users u ON u.id = s.user_id
-             WHERE s.id_hash = ? AND (s.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM admin_users))",
+             WHERE s.id_hash = ? AND (s.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM admin_users WHERE enrolled = 1))",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)

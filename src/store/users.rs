@@ -55,8 +55,11 @@ fn user_of(r: &sqlx::sqlite::SqliteRow) -> UserRow {
 }
 
 impl Store {
-    pub async fn user_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM admin_users").fetch_one(&self.pool).await?)
+    /// Users who may sign in: once there is one, only users do. One just added in the admin
+    /// counts after their first code, so the shared admin who added them stays signed in to
+    /// confirm it.
+    pub async fn enrolled_users(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM admin_users WHERE enrolled = 1").fetch_one(&self.pool).await?)
     }
 
     /// Every account, by name.

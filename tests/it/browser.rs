@@ -467,3 +467,42 @@ async fn the_admin_in_a_browser() {
     c.goto(&format!("{base}/admin")).await.unwrap();
     eventually("sent to sign-in again", || async { path(c).await == "/admin/login" }).await;
 }
+
+/// The site's single admin adds the first user on the users page; the new user enrols with the
+/// key shown once, confirms a first code, and signs in with name, password and code.
+#[rocket::async_test]
+async fn a_team_member_is_added_enrols_and_signs_in() {
+    let Some(f) = Fixture::start(true, 1200, &[]).await else { return };
+    let c = &f.browser.client;
+    let base = f.url("");
+    c.goto(&format!("{base}/admin/login")).await.unwrap();
+    type_into(c, "code", &totp_code(TOTP_SECRET, unix_now())).await;
+    click(c, "button[type=submit]").await;
+    eventually("the dashboard", || async { path(c).await == "/admin" }).await;
+
+    click(c, "a[href='/admin/users']").await;
+    eventually("the users page", || async { path(c).await == "/admin/users" }).await;
+    assert_accessible(c, "users").await;
+    type_into(c, "new-name", "olga").await;
+    c.find(Locator::Id("new-role")).await.unwrap().select_by_value("owner").await.unwrap();
+    type_into(c, "new-password", "olgas-own-password").await;
+    click(c, "form[action$='/admin/users'] button").await;
+    eventually("the enrolment", || async {
+        text_of(c, "h1").await.is_some_and(|t| t.contains("Enrol olga"))
+    })
+    .await;
+    assert_accessible(c, "enrolment").await;
+    let secret = text_of(c, "code.secret").await.expect("the key is shown");
+    type_into(c, "code", &totp_code(&secret, unix_now())).await;
+    click(c, "form[action$='/confirm'] button").await;
+    // Once olga may sign in, the shared sign-in's session is over.
+    eventually("sent to sign in", || async { path(c).await == "/admin/login" }).await;
+
+    type_into(c, "username", "olga").await;
+    type_into(c, "password", "olgas-own-password").await;
+    type_into(c, "code", &totp_code(&secret, unix_now() + 30)).await;
+    click(c, "button[type=submit]").await;
+    eventually("olga's dashboard", || async { path(c).await == "/admin" }).await;
+    assert!(text_of(c, ".admin-bar").await.unwrap().contains("olga · owner"));
+    assert_accessible(c, "dashboard as a user").await;
+}
