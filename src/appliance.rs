@@ -11,15 +11,21 @@ pub use crate::sign_in::hash_password;
 pub use crate::sign_in::team::UserEnrolment;
 pub use crate::store::UserRow;
 
+use crate::assets::Overrides;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::notify::Notifier;
+use crate::render::Renderer;
 
 /// What `contact-client notify-test` does: a test email to the owners and a test event to the
 /// webhook, with the configured settings; each receiver with what happened. Empty when
 /// nothing is configured.
 pub async fn notify_test(config: &Config) -> Result<Vec<(&'static str, Result<(), String>)>, String> {
-    let notifier = Notifier::new(&config.notify, &config.base_path).map_err(|e| e.to_string())?;
+    let overrides = Overrides::load(config.templates_dir.as_deref(), config.static_dir.as_deref())
+        .map_err(|e| e.to_string())?;
+    let render = Renderer::new(&config.base_path, std::sync::Arc::new(overrides));
+    render.check_overrides().map_err(|e| e.to_string())?;
+    let notifier = Notifier::new(&config.notify, render).map_err(|e| e.to_string())?;
     let results = notifier.test(&Clock::system()).await;
     Ok(results.into_iter().map(|(receiver, result)| (receiver, result.map_err(|e| e.to_string()))).collect())
 }

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, RwLock};
 
+use crate::assets::Overrides;
 use crate::captcha::{CaptchaKeys, Captchas};
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
@@ -34,6 +35,10 @@ pub enum StartError {
     Numverify(String),
     #[error(transparent)]
     Notify(#[from] crate::notify::NotifyError),
+    #[error(transparent)]
+    Overrides(#[from] crate::assets::OverrideError),
+    #[error(transparent)]
+    Template(#[from] crate::render::RenderError),
 }
 
 pub struct ContactState {
@@ -74,7 +79,9 @@ impl ContactState {
                 Some(Redis::connect(url, &hex(&namespace[..6])).await?)
             }
         };
-        let render = Renderer::new(&config.base_path);
+        let overrides = Overrides::load(config.templates_dir.as_deref(), config.static_dir.as_deref())?;
+        let render = Renderer::new(&config.base_path, Arc::new(overrides));
+        render.check_overrides()?;
         let csrf = CsrfKey::new(derive_key(&config.secret_key, "csrf"));
         let cookies = CookieNames::for_base(config.base_path.as_str());
         // Challenges are sealed per base path: two instances in one app (with one SECRET_KEY)
@@ -94,7 +101,7 @@ impl ContactState {
             .map_err(|e| StartError::Numverify(e.to_string()))?;
         let email_index = BlindIndex::for_emails(&config.secret_key);
         let admin = AdminAuth::new(&config);
-        let notifier = Arc::new(Notifier::new(&config.notify, &config.base_path)?);
+        let notifier = Arc::new(Notifier::new(&config.notify, render.clone())?);
         let retention = Arc::new(Retention::new(config.retention));
         Ok(ContactState {
             config,

@@ -182,6 +182,9 @@ pub struct Config {
     pub(crate) metrics_token: Option<BearerToken>,
     pub(crate) notify: notify::NotifyConfig,
     pub(crate) retention: RetentionPolicy,
+    /// The owner's templates and static files, replacing the embedded ones by name.
+    pub(crate) templates_dir: Option<PathBuf>,
+    pub(crate) static_dir: Option<PathBuf>,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -390,6 +393,16 @@ impl Config {
 
         let metrics_token = s.optional("metrics_token", BearerToken::parse)?;
         let notify = notify::NotifyConfig::from_section(&s, env)?;
+        let directory = |raw: &str| {
+            let path = PathBuf::from(raw);
+            if path.is_dir() {
+                Ok(path)
+            } else {
+                Err("must be an existing directory")
+            }
+        };
+        let templates_dir = s.optional("templates_dir", directory)?;
+        let static_dir = s.optional("static_dir", directory)?;
         let retention = RetentionPolicy {
             days: s.optional("retention.days", RetentionPolicy::parse_days)?,
             spam_days: s.parsed("retention.spam_days", RetentionPolicy::parse_days)?,
@@ -413,6 +426,8 @@ impl Config {
             metrics_token,
             notify,
             retention,
+            templates_dir,
+            static_dir,
         })
     }
 }

@@ -16,7 +16,6 @@ use rocket::tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::config::notify::NotifyConfig;
-use crate::config::BasePath;
 use crate::crypto::Vault;
 use crate::render::Renderer;
 use crate::store::{NewNotifications, Store};
@@ -85,14 +84,14 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    pub fn new(config: &NotifyConfig, base: &BasePath) -> Result<Notifier, NotifyError> {
+    pub fn new(config: &NotifyConfig, render: Renderer) -> Result<Notifier, NotifyError> {
         let mailer = config.smtp.as_ref().map(|server| email::Mailer::new(server, config)).transpose()?;
         let webhook = config.webhook.as_ref().map(webhook::Webhook::new).transpose()?;
         Ok(Notifier {
             config: config.clone(),
             mailer,
             webhook,
-            render: Renderer::new(base),
+            render,
             wake: Notify::new(),
             stored: AtomicU64::new(0),
             stopping: AtomicBool::new(false),

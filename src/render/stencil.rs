@@ -112,7 +112,7 @@ mod tests {
     fn filled_form_is_the_form_rendered_with_the_values() {
         use crate::config::BasePath;
         use crate::render::Renderer;
-        let renderer = Renderer::new(&BasePath::parse("/contact").unwrap());
+        let renderer = Renderer::new(&BasePath::parse("/contact").unwrap(), Default::default());
         let page = |csrf: &str, captcha: &str| {
             let ctx = minijinja::context! {
                 values => minijinja::context! {}, errors => minijinja::context! {},

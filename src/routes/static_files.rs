@@ -7,8 +7,8 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::{get, routes, Route};
 
-use crate::assets::{fingerprint, Static};
 use crate::guards::limited::budget;
+use crate::guards::App;
 use crate::ratelimit::LimitKind;
 
 pub fn routes() -> Vec<Route> {
@@ -36,10 +36,10 @@ struct Asset {
 }
 
 #[get("/static/<file..>?<v>")]
-fn static_file(file: PathBuf, v: Option<&str>, if_none_match: IfNoneMatch) -> Option<Asset> {
+fn static_file(app: App, file: PathBuf, v: Option<&str>, if_none_match: IfNoneMatch) -> Option<Asset> {
     let name = file.to_str()?;
-    let embedded = Static::get(name)?;
-    let print = fingerprint(&embedded);
+    let found = app.render.static_file(name)?;
+    let print = found.fingerprint;
     let etag = format!("\"{print}\"");
     let content_type = file
         .extension()
@@ -49,7 +49,7 @@ fn static_file(file: PathBuf, v: Option<&str>, if_none_match: IfNoneMatch) -> Op
     Some(Asset {
         not_modified: if_none_match.0.as_deref() == Some(etag.as_str()),
         versioned: v == Some(print.as_str()),
-        body: embedded.data,
+        body: found.data,
         content_type,
         etag,
     })

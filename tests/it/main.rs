@@ -18,6 +18,7 @@ mod form;
 mod layers;
 mod lifecycle;
 mod notify;
+mod overrides;
 mod phone;
 mod pow;
 mod ratelimit;
