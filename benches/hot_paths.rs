@@ -2,7 +2,7 @@
 //! submission with the vault, parsing a form into domain values, the email blind index.
 
 use contact_client::crypto::{BlindIndex, Vault};
-use contact_client::domain::{ContactInput, ParseRules, Phone};
+use contact_client::domain::{ContactInput, ParseRules, Phone, TimeZone};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
@@ -34,9 +34,11 @@ fn parsing(c: &mut Criterion) {
         email: "ada@example.com",
         phone: "+1 415 858 6273",
         preferred_time: &when,
+        time_zone: "Europe/Berlin",
         message: "Please call me about the analytical engine.",
     };
-    let rules = ParseRules { now, phone_default_region: None };
+    let utc = TimeZone::parse("UTC").expect("UTC is a zone");
+    let rules = ParseRules { now, phone_default_region: None, default_zone: &utc };
     let mut group = c.benchmark_group("form");
     group.throughput(Throughput::Elements(1));
     group.bench_function("parse_into_domain_types", |b| b.iter(|| black_box(&input).parse(&rules).unwrap()));

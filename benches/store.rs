@@ -18,6 +18,7 @@ fn row(n: usize, notify: NewNotifications) -> SealedSubmission {
         email_index: email_key(n),
         phone: token("phone"),
         preferred_time: "2026-12-01T09:30".into(),
+        time_zone: "UTC".into(),
         message: token("message"),
         phone_verdict: PhoneVerdict::NotChecked,
         phone_country: None,

@@ -69,7 +69,11 @@ pub async fn accept(
     trapped: bool,
 ) -> Result<i64, IntakeError> {
     let now = state.clock.now();
-    let rules = ParseRules { now, phone_default_region: state.config.phone_default_region.as_deref() };
+    let rules = ParseRules {
+        now,
+        phone_default_region: state.config.phone_default_region.as_deref(),
+        default_zone: &state.config.default_time_zone,
+    };
     let parsed = input.parse(&rules);
     let solved = captcha_passes(state, captcha).await?;
     let details = match (parsed, solved) {
@@ -131,7 +135,8 @@ fn seal(
         email: vault.encrypt(d.email.as_str()),
         email_index: state.email_index.of(&d.email.normalized()),
         phone: vault.encrypt(d.phone.as_str()),
-        preferred_time: d.preferred_time.to_form_value(),
+        preferred_time: d.preferred_time.to_utc_value(),
+        time_zone: d.time_zone.name().to_string(),
         message: vault.encrypt(d.message.as_str()),
         phone_verdict: verdict,
         phone_country: phone.country,

@@ -12,7 +12,7 @@ use crate::captcha::{CaptchaKeys, Captchas};
 use crate::clock::Clock;
 use crate::config::{BasePath, Rate};
 use crate::crypto::Vault;
-use crate::domain::{Email, Message, Name, Phone, PreferredTime};
+use crate::domain::{Email, Message, Name, Phone, PreferredTime, TimeZone};
 use crate::guards::form_body::Fields;
 use crate::keys::{FernetKeys, SecretKey, TotpSecret};
 
@@ -79,9 +79,13 @@ proptest! {
             prop_assert_eq!(Phone::parse(phone.as_str(), None), Ok(phone.clone()));
         }
         let now = OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
-        if let Ok(when) = PreferredTime::parse(&raw, now) {
-            prop_assert_eq!(PreferredTime::parse(&when.to_form_value(), now), Ok(when));
+        for zone in ["UTC", "Europe/Berlin", "America/New_York"] {
+            let zone = TimeZone::parse(zone).unwrap();
+            if let Ok(when) = PreferredTime::parse(&raw, &zone, now) {
+                prop_assert_eq!(PreferredTime::parse(&when.to_form_value(), &zone, now), Ok(when));
+            }
         }
+        let _ = TimeZone::parse(&raw);
     }
 
     #[test]

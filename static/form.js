@@ -220,6 +220,29 @@
   }
 
   // --- Submit ----------------------------------------------------------------------------
+  // The visitor's own time zone and clock: the preferred time is meant in them.
+  (function () {
+    var zone = form.elements.time_zone;
+    var when = form.elements.preferred_time;
+    var browserZone = "";
+    try { browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { browserZone = ""; }
+    if (zone && browserZone && !form.querySelector(".field.has-error #time_zone")) {
+      var known = false;
+      for (var i = 0; i < zone.options.length; i++) if (zone.options[i].value === browserZone) known = true;
+      if (!known) zone.add(new Option(browserZone.replace(/_/g, " "), browserZone), 0);
+      zone.value = browserZone;
+    }
+    if (when) {
+      var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+      var wall = function (d) {
+        return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
+      };
+      var now = new Date();
+      when.min = wall(now);
+      when.max = wall(new Date(now.getTime() + 365 * 24 * 3600 * 1000));
+    }
+  })();
+
   var checked = false;
   form.addEventListener("submit", function (event) {
     if (checked) return;

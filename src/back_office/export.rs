@@ -3,7 +3,7 @@
 
 use super::view::SubmissionView;
 
-pub const CSV_HEADER: &str = "id,created_at,name,email,phone,preferred_time,message,status";
+pub const CSV_HEADER: &str = "id,created_at,name,email,phone,preferred_time,message,status,time_zone";
 
 /// Characters a spreadsheet skips or hides before a cell's first visible one: zero-width and
 /// bidi marks, the byte-order mark, the soft hyphen (Unicode's format characters) and spaces.
@@ -54,6 +54,7 @@ pub fn csv(items: &[SubmissionView]) -> String {
             s.preferred_time.clone(),
             neutralise(s.message.as_deref().unwrap_or_default()),
             s.status.clone(),
+            s.time_zone.clone(),
         ];
         out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");

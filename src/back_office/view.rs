@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::crypto::Vault;
+use crate::domain::readable_in_zone;
 use crate::store::{NoteRow, NotificationRow, SubmissionRow};
 
 /// Shown instead of a value no configured key can decrypt (a removed key, a damaged row).
@@ -15,7 +16,12 @@ pub struct SubmissionView {
     pub name: String,
     pub email: String,
     pub phone: String,
+    /// `YYYY-MM-DDTHH:MM` in UTC.
     pub preferred_time: String,
+    /// The IANA zone the visitor meant it in.
+    pub time_zone: String,
+    /// The visitor's wall clock and zone, then UTC: `Tue 2026-06-16 14:00 Europe/Berlin (12:00 UTC)`.
+    pub preferred_local: String,
     /// Only where the message was fetched (a list leaves it out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -39,7 +45,9 @@ impl SubmissionView {
             message: row.message.as_deref().map(|m| open(vault, m)),
             id: row.id,
             created_at: row.created_at,
+            preferred_local: readable_in_zone(&row.preferred_time, &row.time_zone),
             preferred_time: row.preferred_time,
+            time_zone: row.time_zone,
             status: row.status,
             phone_verdict: row.phone_verdict,
             phone_country: row.phone_country,

@@ -185,6 +185,8 @@ pub struct Config {
     /// The owner's templates and static files, replacing the embedded ones by name.
     pub(crate) templates_dir: Option<PathBuf>,
     pub(crate) static_dir: Option<PathBuf>,
+    /// The zone of a preferred time sent without one.
+    pub(crate) default_time_zone: crate::domain::TimeZone,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -403,6 +405,10 @@ impl Config {
         };
         let templates_dir = s.optional("templates_dir", directory)?;
         let static_dir = s.optional("static_dir", directory)?;
+        let default_time_zone = s.parsed("default_time_zone", |v| {
+            crate::domain::TimeZone::parse(v)
+                .map_err(|_| "must be an IANA time zone name such as Europe/Berlin")
+        })?;
         let retention = RetentionPolicy {
             days: s.optional("retention.days", RetentionPolicy::parse_days)?,
             spam_days: s.parsed("retention.spam_days", RetentionPolicy::parse_days)?,
@@ -428,6 +434,7 @@ impl Config {
             retention,
             templates_dir,
             static_dir,
+            default_time_zone,
         })
     }
 }

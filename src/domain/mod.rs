@@ -9,6 +9,7 @@ mod preferred_time;
 mod status;
 mod submission;
 mod text;
+mod time_zone;
 mod verdict;
 
 pub use admin_user::{Role, UserName};
@@ -16,7 +17,8 @@ pub use email::Email;
 pub use message::Message;
 pub use name::Name;
 pub use phone::Phone;
-pub use preferred_time::PreferredTime;
+pub use preferred_time::{readable_in_zone, PreferredTime};
 pub use status::Status;
 pub use submission::{ContactDetails, ContactInput, FieldErrors, ParseRules};
+pub use time_zone::TimeZone;
 pub use verdict::PhoneVerdict;

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use time::OffsetDateTime;
 
-use super::{Email, Message, Name, Phone, PreferredTime};
+use super::{Email, Message, Name, Phone, PreferredTime, TimeZone};
 
 /// Field name → what is wrong with it, shown beside the field.
 pub type FieldErrors = BTreeMap<&'static str, &'static str>;
@@ -14,6 +14,8 @@ pub struct ContactInput<'a> {
     pub email: &'a str,
     pub phone: &'a str,
     pub preferred_time: &'a str,
+    /// The IANA zone `preferred_time` is meant in; empty: the default zone.
+    pub time_zone: &'a str,
     pub message: &'a str,
 }
 
@@ -22,6 +24,8 @@ pub struct ContactInput<'a> {
 pub struct ParseRules<'a> {
     pub now: OffsetDateTime,
     pub phone_default_region: Option<&'a str>,
+    /// The zone of a form sent without one.
+    pub default_zone: &'a TimeZone,
 }
 
 /// A contact request whose every field is valid.
@@ -31,6 +35,7 @@ pub struct ContactDetails {
     pub email: Email,
     pub phone: Phone,
     pub preferred_time: PreferredTime,
+    pub time_zone: TimeZone,
     pub message: Message,
 }
 
@@ -49,13 +54,21 @@ impl ContactInput<'_> {
         check("email", email.as_ref().map(drop).map_err(|e| *e));
         let phone = Phone::parse(self.phone, rules.phone_default_region);
         check("phone", phone.as_ref().map(drop).map_err(|e| *e));
-        let preferred_time = PreferredTime::parse(self.preferred_time, rules.now);
+        let time_zone = match self.time_zone.trim() {
+            "" => Ok(rules.default_zone.clone()),
+            name => TimeZone::parse(name),
+        };
+        check("time_zone", time_zone.as_ref().map(drop).map_err(|e| *e));
+        let preferred_time = match &time_zone {
+            Ok(zone) => PreferredTime::parse(self.preferred_time, zone, rules.now),
+            Err(_) => PreferredTime::parse(self.preferred_time, rules.default_zone, rules.now),
+        };
         check("preferred_time", preferred_time.as_ref().map(drop).map_err(|e| *e));
         let message = Message::parse(self.message);
         check("message", message.as_ref().map(drop).map_err(|e| *e));
-        match (name, email, phone, preferred_time, message) {
-            (Ok(name), Ok(email), Ok(phone), Ok(preferred_time), Ok(message)) => {
-                Ok(ContactDetails { name, email, phone, preferred_time, message })
+        match (name, email, phone, preferred_time, time_zone, message) {
+            (Ok(name), Ok(email), Ok(phone), Ok(preferred_time), Ok(time_zone), Ok(message)) => {
+                Ok(ContactDetails { name, email, phone, preferred_time, time_zone, message })
             }
             _ => Err(errors),
         }

@@ -67,7 +67,7 @@ impl Mailer {
     /// The owners' email about a new submission.
     pub async fn tell_owners(&self, render: &Renderer, s: &SubmissionView) -> Result<(), SendError> {
         let link = self.public_url.as_ref().map(|url| url.join(&format!("/admin/submissions/{}", s.id)));
-        let ctx = context! { s, details => self.include_details, link, preferred_time => readable(&s.preferred_time) };
+        let ctx = context! { s, details => self.include_details, link, preferred_time => &s.preferred_local };
         let mut message =
             Message::builder().from(self.from.clone()).subject(format!("New contact request #{}", s.id));
         for owner in &self.owners {
@@ -90,8 +90,7 @@ impl Mailer {
             .from(self.from.clone())
             .to(Mailbox::new(None, to))
             .subject("We received your request");
-        self.send(message, render, "confirmation", context! { preferred_time => readable(&s.preferred_time) })
-            .await
+        self.send(message, render, "confirmation", context! { preferred_time => &s.preferred_local }).await
     }
 
     /// A test message to the owners (`contact-client notify-test`).
@@ -143,9 +142,4 @@ impl Mailer {
             }
         }
     }
-}
-
-/// `2026-12-04T09:30` as people write it.
-fn readable(preferred_time: &str) -> String {
-    preferred_time.replacen('T', " ", 1)
 }

@@ -39,7 +39,10 @@ struct Created<'a> {
     name: &'a str,
     email: &'a str,
     phone: &'a str,
+    /// `YYYY-MM-DDTHH:MM` in UTC.
     preferred_time: &'a str,
+    /// The IANA zone the visitor meant it in.
+    time_zone: &'a str,
     message: &'a str,
     status: &'a str,
     phone_verdict: &'a str,
@@ -68,6 +71,7 @@ impl Webhook {
             email: &s.email,
             phone: &s.phone,
             preferred_time: &s.preferred_time,
+            time_zone: &s.time_zone,
             message: s.message.as_deref().unwrap_or_default(),
             status: &s.status,
             phone_verdict: &s.phone_verdict,

@@ -35,6 +35,9 @@ struct ContactForm {
     phone: String,
     #[field(default = String::new())]
     preferred_time: String,
+    /// The IANA zone of `preferred_time` (the page's script sets the browser's).
+    #[field(default = String::new())]
+    time_zone: String,
     #[field(default = String::new())]
     message: String,
     /// The hidden field people never fill; bots that fill every field do.
@@ -56,6 +59,7 @@ impl ContactForm {
             email: &self.email,
             phone: &self.phone,
             preferred_time: &self.preferred_time,
+            time_zone: &self.time_zone,
             message: &self.message,
         }
     }
@@ -68,6 +72,7 @@ impl ContactForm {
             ("email", input.email),
             ("phone", input.phone),
             ("preferred_time", input.preferred_time),
+            ("time_zone", input.time_zone),
             ("message", input.message),
         ])
     }
@@ -131,6 +136,34 @@ async fn form_page(
     render_form(app, form, errors, &csrf.0, &captcha_token, app.clock.now())
 }
 
+/// The zones offered without the page's script (which picks the browser's own, any of them).
+const COMMON_ZONES: [&str; 24] = [
+    "UTC",
+    "Europe/London",
+    "Europe/Lisbon",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Athens",
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+];
+
 /// The form page itself; the blank one is rendered with slot markers for the two tokens.
 fn render_form(
     app: &App,
@@ -142,6 +175,18 @@ fn render_form(
 ) -> Result<String, WebError> {
     let values = form.values();
     let minute = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let default_zone = app.config.default_time_zone.name();
+    let chosen = Some(form.time_zone.trim()).filter(|z| !z.is_empty()).unwrap_or(default_zone);
+    let mut zones: Vec<&str> = COMMON_ZONES.to_vec();
+    for zone in [default_zone, chosen] {
+        if !zones.contains(&zone) {
+            zones.insert(0, zone);
+        }
+    }
+    // The picker's limits are a hint in the visitor's own clock, which the server doesn't know
+    // without the page's script (that sets them exactly): wide enough for every zone, checked
+    // exactly on the server.
+    let widest = Duration::hours(14);
     Ok(app.render.render(
         "contact/form.html",
         context! {
@@ -149,9 +194,11 @@ fn render_form(
             errors,
             csrf_token,
             captcha_token,
+            zones,
+            time_zone => chosen,
             pow => app.config.captcha.mode == CaptchaMode::Pow,
-            min_time => now.format(&minute).unwrap_or_default(),
-            max_time => (now + Duration::days(365)).format(&minute).unwrap_or_default(),
+            min_time => (now - widest).format(&minute).unwrap_or_default(),
+            max_time => (now + Duration::days(365) + widest).format(&minute).unwrap_or_default(),
         },
     )?)
 }

@@ -54,7 +54,10 @@ pub struct SealedSubmission {
     pub email: String,
     pub email_index: IndexKey,
     pub phone: String,
+    /// `YYYY-MM-DDTHH:MM` in UTC.
     pub preferred_time: String,
+    /// The IANA zone the visitor meant it in.
+    pub time_zone: String,
     pub message: String,
     pub phone_verdict: PhoneVerdict,
     pub phone_country: Option<String>,

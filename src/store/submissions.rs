@@ -13,7 +13,9 @@ pub struct SubmissionRow {
     pub name: String,
     pub email: String,
     pub phone: String,
+    /// `YYYY-MM-DDTHH:MM` in UTC.
     pub preferred_time: String,
+    pub time_zone: String,
     /// None from the list queries: lists never show the message, the longest field to fetch
     /// and decrypt.
     pub message: Option<String>,
@@ -33,6 +35,7 @@ impl SubmissionRow {
             email: row.get("email"),
             phone: row.get("phone"),
             preferred_time: row.get("preferred_time"),
+            time_zone: row.get("time_zone"),
             message: row.try_get("message").ok(),
             status: row.get("status"),
             phone_verdict: row.get("phone_verdict"),
@@ -60,7 +63,7 @@ pub struct Filter {
 /// What a list shows of each submission.
 macro_rules! summary_columns {
     () => {
-        "id, created_at, name, email, phone, preferred_time, status, \
+        "id, created_at, name, email, phone, preferred_time, time_zone, status, \
          phone_verdict, phone_country, phone_line_type, phone_carrier"
     };
 }

@@ -460,14 +460,14 @@ async fn csv_export_is_decrypted_with_formulas_neutralised() {
     assert!(res.headers().get_one("Content-Disposition").unwrap().contains("attachment"));
     let csv = res.into_string().await.unwrap();
     let mut lines = csv.split("\r\n");
-    assert_eq!(lines.next(), Some("id,created_at,name,email,phone,preferred_time,message,status"));
+    assert_eq!(lines.next(), Some("id,created_at,name,email,phone,preferred_time,message,status,time_zone"));
     let first = lines.next().unwrap();
     assert!(first.starts_with("1,"));
     assert!(first.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""), "{first}");
     assert!(first.contains(",+14158586273,"), "a phone number stays a number: {first}");
     assert!(csv.contains("\"Bob, \"\"the\"\" Builder\""));
     assert!(csv.contains("\"'@SUM(1+1)\nsecond line\""), "{csv}");
-    assert!(csv.contains(",new\r\n"));
+    assert!(csv.contains(",new,UTC\r\n"));
 }
 
 #[rocket::async_test]

@@ -50,7 +50,7 @@ async fn export_writes_decrypted_csv_and_json() {
     let dir = filled().await;
     let csv = stdout(&run(dir.path(), FERNET_KEY, &["export", "--format", "csv"]));
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("id,created_at,name,email,phone,preferred_time,message,status"));
+    assert_eq!(lines.next(), Some("id,created_at,name,email,phone,preferred_time,message,status,time_zone"));
     assert!(csv.contains("Ada Lovelace,Ada@Example.com,+14158586273,"));
     assert!(csv.contains("Grace Hopper"));
 

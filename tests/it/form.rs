@@ -384,6 +384,58 @@ async fn the_preferred_time_is_judged_by_the_instances_clock() {
     let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
     assert!(body["errors"]["preferred_time"].is_string(), "{body}");
     let page = client.get("/").dispatch().await.into_string().await.unwrap();
-    let min = format!("min=\"{}", &in_days(2)[..10]);
-    assert!(page.contains(&min), "the picker starts at the clock's today: {min}");
+    // The picker's lower bound is the clock's now less 14 hours (the zones west of UTC).
+    let earliest = time::OffsetDateTime::now_utc() + time::Duration::days(2) - time::Duration::hours(14);
+    let min = format!("min=\"{:04}-{:02}-{:02}T", earliest.year(), earliest.month() as u8, earliest.day());
+    assert!(page.contains(&min), "the picker starts at the clock's now: {min}");
+}
+
+/// A wall-clock minute `days` ahead at 14:00, as the form sends it.
+fn at_two_pm(days: i64) -> String {
+    let day = time::OffsetDateTime::now_utc() + time::Duration::days(days);
+    format!("{:04}-{:02}-{:02}T14:00", day.year(), day.month() as u8, day.day())
+}
+
+#[rocket::async_test]
+async fn the_preferred_time_is_meant_in_the_visitors_time_zone() {
+    let app = app_with(&[("default_time_zone", "America/New_York")]).await;
+    let when = at_two_pm(30);
+    let berlin = with(with(valid_fields(), "preferred_time", &when), "time_zone", "Europe/Berlin");
+    assert_eq!(submit(&app.client, &berlin, true).await.status(), Status::SeeOther);
+    let no_zone = with(valid_fields(), "preferred_time", &when);
+    assert_eq!(submit(&app.client, &no_zone, true).await.status(), Status::SeeOther);
+    let unknown = with(with(valid_fields(), "preferred_time", &when), "time_zone", "Mars/Olympus");
+    let res = submit(&app.client, &unknown, true).await;
+    assert_eq!(res.status(), Status::UnprocessableEntity);
+    let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
+    assert_eq!(body["errors"]["time_zone"], "Please choose a time zone from the list.");
+
+    let db = rocket_db_pools::sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        app.dir.path().join("contact.db").display()
+    ))
+    .await
+    .unwrap();
+    let stored: Vec<(String, String)> =
+        rocket_db_pools::sqlx::query_as("SELECT preferred_time, time_zone FROM submissions ORDER BY id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    let hour = |i: usize| stored[i].0[11..13].parse::<i32>().unwrap();
+    assert_eq!(stored[0].1, "Europe/Berlin");
+    assert!(matches!(hour(0), 12 | 13), "14:00 in Berlin is 12:00 or 13:00 UTC: {stored:?}");
+    assert_eq!(stored[1].1, "America/New_York", "no zone sent: the default");
+    assert!(matches!(hour(1), 18 | 19), "14:00 in New York is 18:00 or 19:00 UTC: {stored:?}");
+
+    sign_in(&app.client).await;
+    let detail = app.client.get("/admin/submissions/1").dispatch().await.into_string().await.unwrap();
+    let detail = detail.replace("&#x2f;", "/");
+    assert!(
+        detail.contains(&format!("14:00 Europe/Berlin ({:02}:00 UTC)", hour(0))),
+        "both clocks shown: {detail}"
+    );
+    let csv = app.client.get("/admin/export.csv").dispatch().await.into_string().await.unwrap();
+    assert!(csv.contains(",new,Europe/Berlin\r\n") && csv.contains(",new,America/New_York\r\n"), "{csv}");
+    let form = app.client.get("/").dispatch().await.into_string().await.unwrap().replace("&#x2f;", "/");
+    assert!(form.contains("<option value=\"America/New_York\" selected>"), "the default zone is preselected");
 }

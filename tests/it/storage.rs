@@ -188,6 +188,7 @@ fn sealed(n: usize) -> SealedSubmission {
         email_index: BlindIndex::new([7; 32]).of(&format!("person-{n}@example.com")),
         phone: format!("phone-{n}"),
         preferred_time: "2026-12-01T09:30".into(),
+        time_zone: "UTC".into(),
         message: String::new(),
         phone_verdict: PhoneVerdict::NotChecked,
         phone_carrier: None,
