@@ -35,8 +35,10 @@ impl Browser {
         let chromium = require("chromium")?;
         let chromedriver = require("chromedriver")?;
         let port = crate::helpers::http::free_port();
+        // The browser lives in Berlin, the server in UTC: the form must send the browser's zone.
         let mut driver = Command::new(chromedriver)
             .process_group(0)
+            .env("TZ", BROWSER_ZONE)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -103,10 +105,22 @@ impl Fixture {
     }
 }
 
+const BROWSER_ZONE: &str = "Europe/Berlin";
+
 async fn stored(dir: &std::path::Path) -> i64 {
     let url = format!("sqlite://{}/data/contact.db", dir.display());
     let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();
     rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap()
+}
+
+/// The time zone of every stored submission.
+async fn stored_zones(dir: &std::path::Path) -> Vec<String> {
+    let url = format!("sqlite://{}/data/contact.db", dir.display());
+    let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();
+    rocket_db_pools::sqlx::query_scalar("SELECT time_zone FROM submissions ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
 }
 
 async fn type_into(c: &Client, id: &str, text: &str) {
@@ -298,9 +312,9 @@ async fn the_form_with_javascript() {
     assert_ne!(token, new_token);
     assert!(c.find(Locator::Css("button.captcha-audio")).await.is_ok(), "a play button for the audio");
 
-    // A correct fill lands on the thanks page and the row exists.
+    // A correct fill lands on the thanks page and the row exists, meant in the browser's zone.
     send_valid_form(c, "PASS").await;
-    assert_eq!(stored(f.dir.path()).await, 1);
+    assert_eq!(stored_zones(f.dir.path()).await, vec![BROWSER_ZONE], "the page sent the browser's zone");
     assert_accessible(c, "thanks").await;
 }
 
@@ -398,7 +412,7 @@ async fn the_form_without_javascript() {
         "the server's errors beside the fields"
     );
     send_valid_form(c, ANSWER).await;
-    assert_eq!(stored(f.dir.path()).await, 1);
+    assert_eq!(stored_zones(f.dir.path()).await, vec!["UTC"], "without JavaScript: the list's default");
 }
 
 #[rocket::async_test]
