@@ -11,6 +11,7 @@ use rocket::{Build, Orbit, Request, Response, Rocket};
 use crate::clock::Clock;
 use crate::config::secrets::{self, Mode};
 use crate::config::{BasePath, Config};
+use crate::guards::App;
 use crate::state::{ContactState, Instances};
 use crate::{errors, headers, routes};
 
@@ -27,6 +28,8 @@ pub struct ContactClient {
 struct Mounted {
     base: BasePath,
     admin: BasePath,
+    /// The challenges' paths, which other sites' pages may fetch (CORS) like the form itself.
+    captcha: BasePath,
 }
 
 /// The fairing configured from the `contact` section of the host's figment
@@ -101,7 +104,11 @@ impl Fairing for ContactClient {
             );
         }
         let base = state.config.base_path.clone();
-        let _ = self.mounted.set(Mounted { admin: base.below("/admin"), base: base.clone() });
+        let _ = self.mounted.set(Mounted {
+            admin: base.below("/admin"),
+            captcha: base.below("/captcha"),
+            base: base.clone(),
+        });
         let state = Arc::new(state);
         let rocket = match rocket.state::<Instances>() {
             Some(instances) => {
@@ -128,6 +135,20 @@ impl Fairing for ContactClient {
         headers::secure(res);
         if mounted.admin.contains(path.as_str()) {
             res.set_header(Header::new("Cache-Control", "no-store"));
+            return;
+        }
+        let Some(app) = App::of(req).filter(|app| !app.config.allowed_origins.is_empty()) else {
+            return;
+        };
+        headers::allow_framing(res, &app.config.allowed_origins);
+        let the_form = path.as_str().trim_end_matches('/') == mounted.base.as_str().trim_end_matches('/');
+        let open_to_sites = the_form || mounted.captcha.contains(path.as_str());
+        if let Some(origin) =
+            req.headers().get_one("Origin").filter(|o| app.config.allowed_origins.iter().any(|a| a == o))
+        {
+            if open_to_sites {
+                headers::allow_origin(res, origin);
+            }
         }
     }
 

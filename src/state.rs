@@ -80,7 +80,8 @@ impl ContactState {
             }
         };
         let overrides = Overrides::load(config.templates_dir.as_deref(), config.static_dir.as_deref())?;
-        let render = Renderer::new(&config.base_path, Arc::new(overrides));
+        let mut render = Renderer::new(&config.base_path, Arc::new(overrides));
+        render.allow_parents(&config.allowed_origins);
         render.check_overrides()?;
         let csrf = CsrfKey::new(derive_key(&config.secret_key, "csrf"));
         let cookies = CookieNames::for_base(config.base_path.as_str());

@@ -187,6 +187,8 @@ pub struct Config {
     pub(crate) static_dir: Option<PathBuf>,
     /// The zone of a preferred time sent without one.
     pub(crate) default_time_zone: crate::domain::TimeZone,
+    /// Other sites that may frame the form and post to it: `scheme://host[:port]` each.
+    pub(crate) allowed_origins: Vec<String>,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -409,6 +411,11 @@ impl Config {
             crate::domain::TimeZone::parse(v)
                 .map_err(|_| "must be an IANA time zone name such as Europe/Berlin")
         })?;
+        let allowed_origins = s
+            .optional("allowed_origins", |raw| {
+                raw.split(',').map(str::trim).filter(|o| !o.is_empty()).map(origin_of).collect()
+            })?
+            .unwrap_or_default();
         let retention = RetentionPolicy {
             days: s.optional("retention.days", RetentionPolicy::parse_days)?,
             spam_days: s.parsed("retention.spam_days", RetentionPolicy::parse_days)?,
@@ -435,8 +442,21 @@ impl Config {
             templates_dir,
             static_dir,
             default_time_zone,
+            allowed_origins,
         })
     }
+}
+
+/// `https://site.example[:port]`, as a browser writes it in `Origin`: a scheme and a host, no path.
+fn origin_of(raw: &str) -> Result<String, &'static str> {
+    const PROBLEM: &str = "must be origins such as https://site.example, separated by commas";
+    let url = url::Url::parse(raw).map_err(|_| PROBLEM)?;
+    let bare =
+        url.path() == "/" && url.query().is_none() && url.fragment().is_none() && url.username().is_empty();
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !bare || raw.ends_with('/') {
+        return Err(PROBLEM);
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 fn parse_bool(v: &str) -> Result<bool, &'static str> {

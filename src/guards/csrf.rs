@@ -50,6 +50,21 @@ pub fn verify(req: &Request<'_>, app: &App, submitted: Option<&str>) -> bool {
     same_origin(req) && app.csrf.accepts(cookie.value(), token)
 }
 
+/// [`verify`], or, when other sites may post to the form (`ALLOWED_ORIGINS`), a POST whose
+/// browser-set `Origin` is this site or one of them: a form in another site's frame gets no
+/// cookie of ours (a third-party context), and a site's own form posts without one. A page of
+/// any other site can't send such an `Origin`; the bot check still applies to every post.
+pub fn verify_site_post(req: &Request<'_>, app: &App, submitted: Option<&str>) -> bool {
+    if verify(req, app, submitted) {
+        return true;
+    }
+    let allowed = &app.config.allowed_origins;
+    match req.headers().get_one("Origin") {
+        Some(origin) if !allowed.is_empty() => same_origin(req) || allowed.iter().any(|a| a == origin),
+        _ => false,
+    }
+}
+
 /// Browsers name the page a POST comes from; a foreign `Origin` is refused even with a token.
 fn same_origin(req: &Request<'_>) -> bool {
     let Some(origin) = req.headers().get_one("Origin") else {

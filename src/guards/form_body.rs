@@ -89,16 +89,30 @@ pub struct CheckedForm(pub Fields);
 /// A POSTed form that passed the CSRF check, read into `T`; a body that does not fit `T` is 422.
 pub struct CsrfChecked<T>(pub T);
 
+/// The contact form's POST: it passed the CSRF check or, when other sites may post to it, its
+/// browser-set `Origin` is this site or one of those (see [`csrf::verify_site_post`]); read
+/// into `T`.
+pub struct SitePost<T>(pub T);
+
 #[rocket::async_trait]
 impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfChecked<T> {
     type Error = BodyError;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
-        let CheckedForm(fields) = rocket::outcome::try_outcome!(CheckedForm::from_data(req, data).await);
-        match fields.read::<T>() {
-            Ok(form) => Outcome::Success(CsrfChecked(form)),
-            Err(_) => Outcome::Error((Status::UnprocessableEntity, BodyError::Malformed)),
-        }
+        let CheckedForm(fields) =
+            rocket::outcome::try_outcome!(checked_fields(req, data, csrf::verify).await);
+        read_into(&fields).map(CsrfChecked).map_or_else(Outcome::Error, Outcome::Success)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for SitePost<T> {
+    type Error = BodyError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
+        let CheckedForm(fields) =
+            rocket::outcome::try_outcome!(checked_fields(req, data, csrf::verify_site_post).await);
+        read_into(&fields).map(SitePost).map_or_else(Outcome::Error, Outcome::Success)
     }
 }
 
@@ -107,27 +121,41 @@ impl<'r> FromData<'r> for CheckedForm {
     type Error = BodyError;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
-        let Some(app) = App::of(req) else {
-            return Outcome::Error((Status::InternalServerError, BodyError::Malformed));
-        };
-        let body = match read_body(data, MAX_BODY.bytes()).await {
-            Ok(body) => body,
-            Err(status) if status == Status::PayloadTooLarge => {
-                return Outcome::Error((status, BodyError::TooLarge))
-            }
-            Err(status) => return Outcome::Error((status, BodyError::Malformed)),
-        };
-        let json = req.content_type().is_some_and(|ct| ct.is_json());
-        let fields = match Fields::parse(&body, json) {
-            Ok(fields) => fields,
-            Err(e) => return Outcome::Error((Status::BadRequest, e)),
-        };
-        let token = fields.get("csrf_token").or_else(|| req.headers().get_one("X-CSRF-Token"));
-        if !csrf::verify(req, &app, token) {
-            return Outcome::Error((Status::Forbidden, BodyError::Csrf));
-        }
-        Outcome::Success(CheckedForm(fields))
+        checked_fields(req, data, csrf::verify).await
     }
+}
+
+/// The fields read into `T`; a body that does not fit `T` is 422.
+fn read_into<T: for<'a> FromForm<'a>>(fields: &Fields) -> Result<T, (Status, BodyError)> {
+    fields.read::<T>().map_err(|_| (Status::UnprocessableEntity, BodyError::Malformed))
+}
+
+/// The body's fields, within the size limit, once `passes` accepts the request with its token.
+async fn checked_fields<'r>(
+    req: &'r Request<'_>,
+    data: Data<'r>,
+    passes: fn(&Request<'_>, &App, Option<&str>) -> bool,
+) -> Outcome<'r, CheckedForm> {
+    let Some(app) = App::of(req) else {
+        return Outcome::Error((Status::InternalServerError, BodyError::Malformed));
+    };
+    let body = match read_body(data, MAX_BODY.bytes()).await {
+        Ok(body) => body,
+        Err(status) if status == Status::PayloadTooLarge => {
+            return Outcome::Error((status, BodyError::TooLarge))
+        }
+        Err(status) => return Outcome::Error((status, BodyError::Malformed)),
+    };
+    let json = req.content_type().is_some_and(|ct| ct.is_json());
+    let fields = match Fields::parse(&body, json) {
+        Ok(fields) => fields,
+        Err(e) => return Outcome::Error((Status::BadRequest, e)),
+    };
+    let token = fields.get("csrf_token").or_else(|| req.headers().get_one("X-CSRF-Token"));
+    if !passes(req, &app, token) {
+        return Outcome::Error((Status::Forbidden, BodyError::Csrf));
+    }
+    Outcome::Success(CheckedForm(fields))
 }
 
 #[cfg(test)]

@@ -38,6 +38,11 @@ impl Renderer {
         Renderer { env, overrides }
     }
 
+    /// The pages tell the sites of `origins` their height when those show them in a frame.
+    pub fn allow_parents(&mut self, origins: &[String]) {
+        self.env.add_global("contact_frame_parents", origins.join(" "));
+    }
+
     /// A static file: the owner's, else the embedded one.
     pub fn static_file(&self, name: &str) -> Option<crate::assets::StaticFile> {
         self.overrides.static_file(name)

@@ -3,6 +3,7 @@
 
 mod admin;
 mod captcha;
+mod cors;
 mod fallback;
 mod health;
 mod people;
@@ -20,6 +21,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(people::routes());
     all.extend(users::routes());
     all.extend(captcha::routes());
+    all.extend(cors::routes());
     all.extend(health::routes());
     all.extend(static_files::routes());
     all.extend(fallback::routes());

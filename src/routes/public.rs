@@ -11,7 +11,7 @@ use crate::config::CaptchaMode;
 use crate::domain::{ContactInput, FieldErrors};
 use crate::errors::WebError;
 use crate::guards::client_ip::ClientIp;
-use crate::guards::form_body::CsrfChecked;
+use crate::guards::form_body::SitePost;
 use crate::guards::limited::budget;
 use crate::guards::{App, CsrfToken, Wants};
 use crate::intake::{self, CaptchaAnswer, IntakeError};
@@ -95,9 +95,9 @@ async fn submit(
     wants: Wants,
     csrf: CsrfToken,
     client: ClientIp,
-    form: CsrfChecked<ContactForm>,
+    form: SitePost<ContactForm>,
 ) -> Result<Submitted, WebError> {
-    let CsrfChecked(form) = form;
+    let SitePost(form) = form;
     if app.config.captcha.mode == CaptchaMode::Pow {
         // Posting counts towards the address's pressure: its next challenge is harder.
         app.limiter.pressure(client.limit_key()).await;

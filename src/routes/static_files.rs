@@ -12,7 +12,7 @@ use crate::guards::App;
 use crate::ratelimit::LimitKind;
 
 pub fn routes() -> Vec<Route> {
-    budget(LimitKind::Default, routes![static_file])
+    budget(LimitKind::Default, routes![static_file, embed_script])
 }
 
 /// The `If-None-Match` header, for answering 304 to a browser that has the file already.
@@ -37,6 +37,16 @@ struct Asset {
 
 #[get("/static/<file..>?<v>")]
 fn static_file(app: App, file: PathBuf, v: Option<&str>, if_none_match: IfNoneMatch) -> Option<Asset> {
+    asset(&app, &file, v, if_none_match)
+}
+
+/// The script another site includes to show the form in a frame, at a fixed address.
+#[get("/embed.js")]
+fn embed_script(app: App, if_none_match: IfNoneMatch) -> Option<Asset> {
+    asset(&app, std::path::Path::new("embed.js"), None, if_none_match)
+}
+
+fn asset(app: &App, file: &std::path::Path, v: Option<&str>, if_none_match: IfNoneMatch) -> Option<Asset> {
     let name = file.to_str()?;
     let found = app.render.static_file(name)?;
     let print = found.fingerprint;

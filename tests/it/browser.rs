@@ -520,3 +520,94 @@ async fn a_team_member_is_added_enrols_and_signs_in() {
     assert!(text_of(c, ".admin-bar").await.unwrap().contains("olga · owner"));
     assert_accessible(c, "dashboard as a user").await;
 }
+
+/// A page of another site (a second local server) that shows the form through `/embed.js`.
+struct HostPage {
+    server: Child,
+    _dir: tempfile::TempDir,
+    origin: String,
+}
+
+impl HostPage {
+    fn start(python: &std::path::Path, port: u16, form_base: &str) -> HostPage {
+        let dir = tempfile::tempdir().unwrap();
+        let page = format!(
+            "<!doctype html><html lang=\"en\"><title>A static site</title><h1>Write to us</h1>\
+             <div data-contact-client></div><script src=\"{form_base}/embed.js\" async></script>"
+        );
+        std::fs::write(dir.path().join("index.html"), page).unwrap();
+        let server = Command::new(python)
+            .process_group(0)
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        assert!(
+            crate::helpers::http::wait_for(&format!("127.0.0.1:{port}"), "/", 10),
+            "the host page serves"
+        );
+        HostPage { server, _dir: dir, origin: format!("http://127.0.0.1:{port}") }
+    }
+}
+
+impl Drop for HostPage {
+    fn drop(&mut self) {
+        crate::helpers::tools::kill_group(&mut self.server);
+    }
+}
+
+/// The frame's height as the host page set it.
+async fn frame_height(c: &Client) -> String {
+    let height = c.execute("return document.querySelector('iframe').style.height", vec![]).await.unwrap();
+    height.as_str().unwrap_or_default().to_string()
+}
+
+/// A static site on another origin shows the form with one `<script>` and a `<div>`: the frame
+/// fits its content and the visitor's submission is stored. A site not allowed gets no form.
+#[rocket::async_test]
+async fn a_static_site_embeds_the_form() {
+    let Some(python) = require("python3") else { return };
+    let Some(browser) = Browser::start(true, 1100).await else { return };
+    let c = &browser.client;
+    // The host pages are 127.0.0.1:<port>; the form is reached as localhost: another site.
+    let (allowed_port, other_port) = (crate::helpers::http::free_port(), crate::helpers::http::free_port());
+    let dir = tempfile::tempdir().unwrap();
+    let allowed_origin = format!("http://127.0.0.1:{allowed_port}");
+    let env = [
+        ("APP_ENV", "development"),
+        ("CAPTCHA_TEST_ANSWER", ANSWER),
+        ("TOTP_SECRET", TOTP_SECRET),
+        ("CAPTCHA_MODE", "image"),
+        ("ALLOWED_ORIGINS", allowed_origin.as_str()),
+    ];
+    let server = Server::start(dir.path(), &env);
+    let form_base = format!("http://localhost:{}", server.addr.rsplit(':').next().unwrap());
+    let host = HostPage::start(&python, allowed_port, &form_base);
+
+    c.goto(&format!("{}/", host.origin)).await.unwrap();
+    eventually("the frame fits the form", || async {
+        !matches!(frame_height(c).await.as_str(), "" | "900px")
+    })
+    .await;
+    screenshot(c, "embedded").await;
+    c.enter_frame(0).await.unwrap();
+    eventually("the form in the frame", || async { text_of(c, "h1").await.is_some() }).await;
+    fill_valid(c).await;
+    type_into(c, "captcha_answer", ANSWER).await;
+    click(c, "button[type=submit]").await;
+    eventually("the thanks page in the frame", || async {
+        text_of(c, "h1").await.is_some_and(|t| t.contains("Thank"))
+    })
+    .await;
+    assert_eq!(stored(dir.path()).await, 1, "the submission from the framed form is stored");
+    c.enter_parent_frame().await.unwrap();
+
+    let other = HostPage::start(&python, other_port, &form_base);
+    c.goto(&format!("{}/", other.origin)).await.unwrap();
+    rocket::tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(frame_height(c).await, "900px", "a site not allowed: the form does not load in its frame");
+    assert_eq!(stored(dir.path()).await, 1);
+    drop(server);
+}

@@ -12,6 +12,7 @@ mod cli;
 mod deploy;
 mod durability;
 mod dyn_templates;
+mod embed;
 mod embedded;
 mod fernet_vectors;
 mod form;
