@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rust_embed::RustEmbed;
 
@@ -35,8 +36,24 @@ pub struct OverrideError {
 
 /// A static file as served: its bytes and the fingerprint of its content.
 pub struct StaticFile {
-    pub data: Cow<'static, [u8]>,
+    pub data: StaticBytes,
     pub fingerprint: String,
+}
+
+/// A static file's bytes: built in, or the owner's, read once at start and shared (no copy a
+/// request).
+pub enum StaticBytes {
+    Embedded(Cow<'static, [u8]>),
+    Owner(Arc<[u8]>),
+}
+
+impl AsRef<[u8]> for StaticBytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            StaticBytes::Embedded(bytes) => bytes,
+            StaticBytes::Owner(bytes) => bytes,
+        }
+    }
 }
 
 /// The owner's files, by the name of the embedded file each replaces: `TEMPLATES_DIR/form.html`
@@ -44,7 +61,7 @@ pub struct StaticFile {
 #[derive(Default)]
 pub struct Overrides {
     templates: HashMap<String, String>,
-    statics: HashMap<String, Vec<u8>>,
+    statics: HashMap<String, Arc<[u8]>>,
     fingerprints: HashMap<String, String>,
 }
 
@@ -66,7 +83,7 @@ impl Overrides {
                 use sha2::Digest;
                 let print = crate::crypto::hex(&sha2::Sha256::digest(&bytes)[..6]);
                 overrides.fingerprints.insert(name.clone(), print);
-                overrides.statics.insert(name, bytes);
+                overrides.statics.insert(name, Arc::from(bytes));
             }
         }
         Ok(overrides)
@@ -94,11 +111,12 @@ impl Overrides {
     pub fn static_file(&self, name: &str) -> Option<StaticFile> {
         match (self.statics.get(name), self.fingerprints.get(name)) {
             (Some(data), Some(print)) => {
-                Some(StaticFile { data: Cow::Owned(data.clone()), fingerprint: print.clone() })
+                Some(StaticFile { data: StaticBytes::Owner(Arc::clone(data)), fingerprint: print.clone() })
             }
-            _ => {
-                Static::get(name).map(|file| StaticFile { fingerprint: fingerprint(&file), data: file.data })
-            }
+            _ => Static::get(name).map(|file| StaticFile {
+                fingerprint: fingerprint(&file),
+                data: StaticBytes::Embedded(file.data),
+            }),
         }
     }
 

@@ -128,8 +128,15 @@ impl TotpSecret {
         }
     }
 
+    /// A fresh secret of 160 random bits (RFC 4226's recommended length).
+    pub fn generate() -> TotpSecret {
+        use rand::RngCore;
+        let mut bytes = vec![0u8; 20];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        TotpSecret { bytes }
+    }
+
     /// Upper-case base32 without padding, as an `otpauth://` URI carries it.
-    #[cfg(test)]
     pub fn base32(&self) -> String {
         base32::encode(base32::Alphabet::Rfc4648 { padding: false }, &self.bytes)
     }

@@ -99,9 +99,10 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfChecked<
     type Error = BodyError;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
-        let CheckedForm(fields) =
-            rocket::outcome::try_outcome!(checked_fields(req, data, csrf::verify).await);
-        read_into(&fields).map(CsrfChecked).map_or_else(Outcome::Error, Outcome::Success)
+        checked_form(req, data, csrf::verify)
+            .await
+            .map(CsrfChecked)
+            .map_or_else(Outcome::Error, Outcome::Success)
     }
 }
 
@@ -110,9 +111,10 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for SitePost<T> 
     type Error = BodyError;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
-        let CheckedForm(fields) =
-            rocket::outcome::try_outcome!(checked_fields(req, data, csrf::verify_site_post).await);
-        read_into(&fields).map(SitePost).map_or_else(Outcome::Error, Outcome::Success)
+        checked_form(req, data, csrf::verify_site_post)
+            .await
+            .map(SitePost)
+            .map_or_else(Outcome::Error, Outcome::Success)
     }
 }
 
@@ -125,9 +127,19 @@ impl<'r> FromData<'r> for CheckedForm {
     }
 }
 
-/// The fields read into `T`; a body that does not fit `T` is 422.
-fn read_into<T: for<'a> FromForm<'a>>(fields: &Fields) -> Result<T, (Status, BodyError)> {
-    fields.read::<T>().map_err(|_| (Status::UnprocessableEntity, BodyError::Malformed))
+/// The checked body read into `T`; a body that does not fit `T` is 422.
+async fn checked_form<'r, T: for<'a> FromForm<'a>>(
+    req: &'r Request<'_>,
+    data: Data<'r>,
+    passes: fn(&Request<'_>, &App, Option<&str>) -> bool,
+) -> Result<T, (Status, BodyError)> {
+    match checked_fields(req, data, passes).await {
+        Outcome::Success(CheckedForm(fields)) => {
+            fields.read::<T>().map_err(|_| (Status::UnprocessableEntity, BodyError::Malformed))
+        }
+        Outcome::Error(failure) => Err(failure),
+        Outcome::Forward(_) => Err((Status::BadRequest, BodyError::Malformed)),
+    }
 }
 
 /// The body's fields, within the size limit, once `passes` accepts the request with its token.

@@ -119,9 +119,9 @@ pub struct EditorSession(pub AdminSession);
 pub struct OwnerSession(pub AdminSession);
 
 async fn with_role(req: &Request<'_>, least: Role) -> Outcome<AdminSession, ()> {
-    let session = rocket::outcome::try_outcome!(req.guard::<AdminSession>().await);
-    if session.0.role >= least {
-        return Outcome::Success(session);
+    let admin = rocket::outcome::try_outcome!(req.guard::<AdminSession>().await);
+    if admin.0.role >= least {
+        return Outcome::Success(admin);
     }
     req.local_cache(|| Refusal(Some("Your role does not allow this. Ask an owner if you need it.")));
     Outcome::Error((Status::Forbidden, ()))

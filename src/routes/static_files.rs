@@ -1,4 +1,3 @@
-use std::borrow::Cow;
 use std::io::Cursor;
 use std::path::PathBuf;
 
@@ -7,6 +6,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::{get, routes, Route};
 
+use crate::assets::StaticBytes;
 use crate::guards::limited::budget;
 use crate::guards::App;
 use crate::ratelimit::LimitKind;
@@ -28,7 +28,7 @@ impl<'r> FromRequest<'r> for IfNoneMatch {
 }
 
 struct Asset {
-    body: Cow<'static, [u8]>,
+    body: StaticBytes,
     content_type: ContentType,
     etag: String,
     not_modified: bool,
@@ -78,7 +78,7 @@ impl<'r> Responder<'r, 'static> for Asset {
         if self.not_modified {
             builder.status(Status::NotModified);
         } else {
-            builder.sized_body(self.body.len(), Cursor::new(self.body));
+            builder.sized_body(self.body.as_ref().len(), Cursor::new(self.body));
         }
         builder.ok()
     }

@@ -69,9 +69,8 @@ fn enrolment_page(
     admin: &OwnerSession,
     csrf: &CsrfToken,
     enrolment: &UserEnrolment,
-    error: Option<&str>,
-) -> Result<String, WebError> {
-    Ok(app.render.render(
+) -> Result<RawHtml<String>, WebError> {
+    Ok(RawHtml(app.render.render(
         "contact/admin_enrol.html",
         context! {
             name => &enrolment.name,
@@ -79,22 +78,40 @@ fn enrolment_page(
             secret => &enrolment.secret,
             qr => enrolment.qr_svg(),
             recovery_codes => &enrolment.recovery_codes,
-            error,
             admin => admin.view(),
             section => "users",
             csrf_token => &csrf.0,
         },
-    )?)
+    )?))
 }
 
-/// A refused change answers the page again with the reason; anything else is an error.
-async fn refused(app: &App, admin: &OwnerSession, csrf: &CsrfToken, e: TeamError) -> Page {
-    match e {
-        TeamError::Refused(reason) => {
-            page(app, admin, csrf, Status::UnprocessableEntity, Some(&reason)).await
+/// What a change answers: the next page once it is made (and audited), or the users page again
+/// with the reason it was refused (422).
+type Answer<T> = Result<Result<T, (Status, RawHtml<String>)>, WebError>;
+
+async fn answer<T, U>(
+    app: &App,
+    admin: &OwnerSession,
+    (csrf, ip): (&CsrfToken, ClientIp),
+    action: &str,
+    result: Result<T, TeamError>,
+    next: impl FnOnce(T) -> Result<U, WebError>,
+) -> Answer<U> {
+    match result {
+        Ok(done) => {
+            audit_user(app, admin, action, ip).await?;
+            next(done).map(Ok)
         }
-        TeamError::Store(e) => Err(e.into()),
+        Err(TeamError::Refused(reason)) => {
+            page(app, admin, csrf, Status::UnprocessableEntity, Some(&reason)).await.map(Err)
+        }
+        Err(TeamError::Store(e)) => Err(e.into()),
     }
+}
+
+/// Back to the list after a change.
+fn to_list(app: &App) -> impl FnOnce(()) -> Result<Redirect, WebError> + '_ {
+    move |()| Ok(Redirect::to(uri!(app.config.base_path.origin(), users_page).to_string()))
 }
 
 #[get("/admin/users")]
@@ -119,15 +136,10 @@ async fn add_user(
     ip: ClientIp,
     csrf: CsrfToken,
     form: CsrfChecked<NewUserForm>,
-) -> Result<Result<RawHtml<String>, (Status, RawHtml<String>)>, WebError> {
+) -> Answer<RawHtml<String>> {
     let f = form.0;
-    match team(&app).add(&f.name, &f.role, &f.password, false, &app.clock.now_rfc3339()).await {
-        Ok(enrolment) => {
-            audit_user(&app, &admin, "user_add", ip).await?;
-            Ok(Ok(RawHtml(enrolment_page(&app, &admin, &csrf, &enrolment, None)?)))
-        }
-        Err(e) => refused(&app, &admin, &csrf, e).await.map(Err),
-    }
+    let added = team(&app).add(&f.name, &f.role, &f.password, false, &app.clock.now_rfc3339()).await;
+    answer(&app, &admin, (&csrf, ip), "user_add", added, |e| enrolment_page(&app, &admin, &csrf, &e)).await
 }
 
 #[derive(FromForm)]
@@ -144,15 +156,10 @@ async fn confirm_user(
     csrf: CsrfToken,
     name: &str,
     form: CsrfChecked<CodeForm>,
-) -> Result<Result<Redirect, (Status, RawHtml<String>)>, WebError> {
+) -> Answer<Redirect> {
     let unix = app.clock.now().unix_timestamp() as u64;
-    match team(&app).confirm(name, &form.0.code, unix).await {
-        Ok(()) => {
-            audit_user(&app, &admin, "user_confirm", ip).await?;
-            Ok(Ok(Redirect::to(uri!(app.config.base_path.origin(), users_page).to_string())))
-        }
-        Err(e) => refused(&app, &admin, &csrf, e).await.map(Err),
-    }
+    let confirmed = team(&app).confirm(name, &form.0.code, unix).await;
+    answer(&app, &admin, (&csrf, ip), "user_confirm", confirmed, to_list(&app)).await
 }
 
 #[derive(FromForm)]
@@ -169,14 +176,9 @@ async fn set_role(
     csrf: CsrfToken,
     name: &str,
     form: CsrfChecked<RoleForm>,
-) -> Result<Result<Redirect, (Status, RawHtml<String>)>, WebError> {
-    match team(&app).set_role(name, &form.0.role).await {
-        Ok(()) => {
-            audit_user(&app, &admin, "user_role", ip).await?;
-            Ok(Ok(Redirect::to(uri!(app.config.base_path.origin(), users_page).to_string())))
-        }
-        Err(e) => refused(&app, &admin, &csrf, e).await.map(Err),
-    }
+) -> Answer<Redirect> {
+    let changed = team(&app).set_role(name, &form.0.role).await;
+    answer(&app, &admin, (&csrf, ip), "user_role", changed, to_list(&app)).await
 }
 
 #[post("/admin/users/<name>/reset", data = "<_form>")]
@@ -187,14 +189,9 @@ async fn reset_user(
     csrf: CsrfToken,
     name: &str,
     _form: CheckedForm,
-) -> Result<Result<RawHtml<String>, (Status, RawHtml<String>)>, WebError> {
-    match team(&app).reset(name, false).await {
-        Ok(enrolment) => {
-            audit_user(&app, &admin, "user_reset", ip).await?;
-            Ok(Ok(RawHtml(enrolment_page(&app, &admin, &csrf, &enrolment, None)?)))
-        }
-        Err(e) => refused(&app, &admin, &csrf, e).await.map(Err),
-    }
+) -> Answer<RawHtml<String>> {
+    let reset = team(&app).reset(name, false).await;
+    answer(&app, &admin, (&csrf, ip), "user_reset", reset, |e| enrolment_page(&app, &admin, &csrf, &e)).await
 }
 
 #[post("/admin/users/<name>/remove", data = "<_form>")]
@@ -205,12 +202,7 @@ async fn remove_user(
     csrf: CsrfToken,
     name: &str,
     _form: CheckedForm,
-) -> Result<Result<Redirect, (Status, RawHtml<String>)>, WebError> {
-    match team(&app).remove(name).await {
-        Ok(()) => {
-            audit_user(&app, &admin, "user_remove", ip).await?;
-            Ok(Ok(Redirect::to(uri!(app.config.base_path.origin(), users_page).to_string())))
-        }
-        Err(e) => refused(&app, &admin, &csrf, e).await.map(Err),
-    }
+) -> Answer<Redirect> {
+    let removed = team(&app).remove(name).await;
+    answer(&app, &admin, (&csrf, ip), "user_remove", removed, to_list(&app)).await
 }

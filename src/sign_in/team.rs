@@ -50,12 +50,14 @@ fn role_of(raw: &str) -> Result<Role, TeamError> {
     Role::parse(raw).ok_or_else(|| TeamError::Refused("a role is owner, editor or viewer".into()))
 }
 
+fn no_such_user(name: &UserName) -> TeamError {
+    TeamError::Refused(format!("there is no user named {}", name.as_str()))
+}
+
 fn changed(name: &UserName, change: UserChange) -> Result<(), TeamError> {
     match change {
         UserChange::Done => Ok(()),
-        UserChange::NoSuchUser => {
-            Err(TeamError::Refused(format!("there is no user named {}", name.as_str())))
-        }
+        UserChange::NoSuchUser => Err(no_such_user(name)),
         UserChange::LastOwner => Err(TeamError::Refused(format!(
             "{} is the last owner: make another user owner first",
             name.as_str()
@@ -66,7 +68,7 @@ fn changed(name: &UserName, change: UserChange) -> Result<(), TeamError> {
 impl Team<'_> {
     fn enrolment(&self, name: &UserName) -> (Enrolment, String) {
         let enrolment = Enrolment::new(name);
-        let sealed = self.vault.encrypt(&enrolment.secret_text());
+        let sealed = self.vault.encrypt(&enrolment.secret.base32());
         (enrolment, sealed)
     }
 
@@ -110,7 +112,7 @@ impl Team<'_> {
         let name = name_of(name)?;
         let (enrolment, sealed) = self.enrolment(&name);
         if !self.store.reset_user(name.as_str(), &sealed, &enrolment.recovery_hashes(), enrolled).await? {
-            return Err(changed(&name, UserChange::NoSuchUser).unwrap_err());
+            return Err(no_such_user(&name));
         }
         Ok(shown(&name, enrolment))
     }
@@ -129,7 +131,7 @@ impl Team<'_> {
             .and_then(|s| TotpSecret::parse(&s).ok())
             .ok_or_else(wrong)?;
         let step = code_step(&totp_of(&secret), code, unix).ok_or_else(wrong)?;
-        if !self.store.confirm_user(user.id, step as i64).await? {
+        if !self.store.spend_user_step(user.id, step as i64, true).await? {
             return Err(wrong());
         }
         Ok(())
@@ -152,7 +154,7 @@ fn shown(name: &UserName, enrolment: Enrolment) -> UserEnrolment {
     debug_assert_eq!(enrolment.recovery_codes.len(), RECOVERY_CODES);
     UserEnrolment {
         name: name.as_str().to_string(),
-        secret: enrolment.secret_text(),
+        secret: enrolment.secret.base32(),
         uri: enrolment.uri,
         recovery_codes: enrolment.recovery_codes,
     }

@@ -43,21 +43,14 @@ pub struct Enrolment {
 
 impl Enrolment {
     pub fn new(name: &UserName) -> Enrolment {
-        let mut bytes = [0u8; 20];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let base32 = base32::encode(base32::Alphabet::Rfc4648 { padding: false }, &bytes);
+        let secret = TotpSecret::generate();
         let uri = format!(
-            "otpauth://totp/ContactClient:{}?secret={base32}&issuer=ContactClient&algorithm=SHA1&digits=6&period=30",
-            name.as_str()
+            "otpauth://totp/ContactClient:{}?secret={}&issuer=ContactClient&algorithm=SHA1&digits=6&period=30",
+            name.as_str(),
+            secret.base32()
         );
         let recovery_codes = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
-        let secret = TotpSecret::parse(&base32).expect("160 random bits are a TOTP secret");
         Enrolment { secret, uri, recovery_codes }
-    }
-
-    /// The base32 text of the secret, as it is sealed in the database.
-    pub fn secret_text(&self) -> String {
-        base32::encode(base32::Alphabet::Rfc4648 { padding: false }, self.secret.bytes())
     }
 
     pub fn recovery_hashes(&self) -> Vec<[u8; 32]> {
@@ -124,7 +117,7 @@ async fn code_accepted(
             return Ok(false);
         };
         return match code_step(&totp_of(&secret), &digits, unix) {
-            Some(step) => store.accept_user_step(user.id, step as i64).await,
+            Some(step) => store.spend_user_step(user.id, step as i64, false).await,
             None => Ok(false),
         };
     }

@@ -160,24 +160,17 @@ impl Store {
         })
     }
 
-    /// A first code proved the user's authenticator: they may sign in from now on (the code's
-    /// step is spent like a sign-in's).
-    pub async fn confirm_user(&self, id: i64, step: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE admin_users SET enrolled = 1, totp_step = ?2 WHERE id = ?1 AND totp_step < ?2")
-            .bind(id)
-            .bind(step)
-            .execute(&self.writer)
-            .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Accepts the user's TOTP step only if it is later than every step they used before.
-    pub async fn accept_user_step(&self, id: i64, step: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE admin_users SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2")
-            .bind(id)
-            .bind(step)
-            .execute(&self.writer)
-            .await?;
+    /// Spends the user's TOTP step only if it is later than every step they used before (a
+    /// code works once); `enrol`: the code proved their authenticator, so they may sign in.
+    pub async fn spend_user_step(&self, id: i64, step: i64, enrol: bool) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE admin_users SET totp_step = ?2, enrolled = enrolled OR ?3 WHERE id = ?1 AND totp_step < ?2",
+        )
+        .bind(id)
+        .bind(step)
+        .bind(enrol)
+        .execute(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
