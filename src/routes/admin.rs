@@ -71,7 +71,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// An audit line: what `who` (a user's name; none for the shared sign-in) did, from where.
-async fn audit(
+pub(super) async fn audit(
     app: &App,
     who: Option<&str>,
     action: &str,
@@ -79,16 +79,6 @@ async fn audit(
     submission: Option<i64>,
 ) -> Result<(), WebError> {
     audit_entry(app, who, action, ip, submission, None).await
-}
-
-/// A change to the team, by the owner signed in.
-pub(super) async fn audit_user(
-    app: &App,
-    admin: &AdminSession,
-    action: &str,
-    ip: ClientIp,
-) -> Result<(), WebError> {
-    audit_entry(app, admin.actor().name(), action, ip, None, None).await
 }
 
 /// An action on several submissions: how many, never whose.

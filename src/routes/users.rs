@@ -8,7 +8,7 @@ use rocket::response::content::RawHtml;
 use rocket::response::Redirect;
 use rocket::{get, post, routes, uri, FromForm, Route};
 
-use super::admin::audit_user;
+use super::admin::audit;
 use crate::domain::Role;
 use crate::errors::WebError;
 use crate::guards::client_ip::ClientIp;
@@ -99,7 +99,7 @@ async fn answer<T, U>(
 ) -> Answer<U> {
     match result {
         Ok(done) => {
-            audit_user(app, admin, action, ip).await?;
+            audit(app, admin.actor().name(), action, ip, None).await?;
             next(done).map(Ok)
         }
         Err(TeamError::Refused(reason)) => {
