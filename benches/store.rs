@@ -19,6 +19,7 @@ fn row(n: usize, notify: NewNotifications) -> SealedSubmission {
         phone: token("phone"),
         preferred_time: "2026-12-01T09:30".into(),
         time_zone: "UTC".into(),
+        language: "en",
         message: token("message"),
         phone_verdict: PhoneVerdict::NotChecked,
         phone_country: None,

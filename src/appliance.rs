@@ -23,7 +23,8 @@ use crate::render::Renderer;
 pub async fn notify_test(config: &Config) -> Result<Vec<(&'static str, Result<(), String>)>, String> {
     let overrides = Overrides::load(config.templates_dir.as_deref(), config.static_dir.as_deref())
         .map_err(|e| e.to_string())?;
-    let render = Renderer::new(&config.base_path, std::sync::Arc::new(overrides));
+    let catalogs = std::sync::Arc::new(crate::i18n::Catalogs::shipped());
+    let render = Renderer::new(&config.base_path, overrides, catalogs, &config.languages);
     render.check_overrides().map_err(|e| e.to_string())?;
     let notifier = Notifier::new(&config.notify, render).map_err(|e| e.to_string())?;
     let results = notifier.test(&Clock::system()).await;

@@ -22,6 +22,12 @@ pub fn fingerprint(file: &rust_embed::EmbeddedFile) -> String {
     crate::crypto::hex(&file.metadata.sha256_hash()[..6])
 }
 
+/// The same fingerprint, of bytes read or made at start.
+fn fingerprint_of(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    crate::crypto::hex(&sha2::Sha256::digest(bytes)[..6])
+}
+
 /// The prefix of every embedded template's name.
 const TEMPLATE_PREFIX: &str = "contact/";
 
@@ -80,13 +86,20 @@ impl Overrides {
         }
         if let Some(dir) = static_dir {
             for (name, bytes) in files_under(dir, "STATIC_DIR")? {
-                use sha2::Digest;
-                let print = crate::crypto::hex(&sha2::Sha256::digest(&bytes)[..6]);
-                overrides.fingerprints.insert(name.clone(), print);
+                overrides.fingerprints.insert(name.clone(), fingerprint_of(&bytes));
                 overrides.statics.insert(name, Arc::from(bytes));
             }
         }
         Ok(overrides)
+    }
+
+    /// A static file the server makes at start (`name`), unless the owner's directory has a
+    /// file of that name.
+    pub fn add_made(&mut self, name: String, bytes: Vec<u8>) {
+        if !self.statics.contains_key(&name) {
+            self.fingerprints.insert(name.clone(), fingerprint_of(&bytes));
+            self.statics.insert(name, Arc::from(bytes));
+        }
     }
 
     /// A template's source: the owner's, else the embedded one.

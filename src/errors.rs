@@ -2,6 +2,7 @@
 //! failures, through the catchers) into pages or JSON. Nothing here shows a stack trace,
 //! a secret or what a visitor typed.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use minijinja::context;
@@ -12,9 +13,11 @@ use rocket::{catch, catchers, Catcher};
 
 use crate::captcha::CaptchaError;
 use crate::domain::FieldErrors;
+use crate::guards::language::language_of;
 use crate::guards::limited::RetryAfter;
 use crate::guards::session::Refusal;
 use crate::guards::{App, Wants};
+use crate::i18n::{Args, Catalogs, Lang};
 use crate::intake::IntakeError;
 use crate::render::RenderError;
 use crate::store::StoreError;
@@ -70,7 +73,12 @@ impl<'r> Responder<'r, 'static> for WebError {
         match self {
             WebError::Invalid { errors, page } => match (Wants::of(req), page) {
                 (Wants::Html, Some(page)) => secured(Status::UnprocessableEntity, ContentType::HTML, page),
-                _ => json(Status::UnprocessableEntity, &serde_json::json!({ "ok": false, "errors": errors })),
+                _ => {
+                    let errors = App::of(req)
+                        .map(|app| worded(app.render.catalogs(), language_of(req), &errors))
+                        .unwrap_or_default();
+                    json(Status::UnprocessableEntity, &serde_json::json!({ "ok": false, "errors": errors }))
+                }
             },
             WebError::TooMany { retry_after } => {
                 req.local_cache(|| RetryAfter(retry_after.max(1)));
@@ -91,20 +99,18 @@ impl<'r> Responder<'r, 'static> for WebError {
     }
 }
 
-/// What a visitor reads for each failure.
-fn explain(status: Status) -> &'static str {
+/// Each field's error in the reader's language.
+pub fn worded(catalogs: &Catalogs, lang: Lang, errors: &FieldErrors) -> BTreeMap<&'static str, String> {
+    errors.iter().map(|(field, msg)| (*field, catalogs.text(lang, *msg))).collect()
+}
+
+/// The status whose title and explanation the catalogs give (`error-title`, `error-explain`):
+/// every server error but 503 reads as 500; other codes read as "other".
+fn explained(status: Status) -> i64 {
     match status.code {
-        400 => "The request could not be understood. Please reload the page and try again.",
-        401 => "Please sign in first.",
-        403 => "The form expired or was not sent from this site. Please reload the page and try again.",
-        404 => "There is nothing at this address.",
-        405 => "That action is not possible here.",
-        413 => "That was too much to send at once. Please shorten your message and try again.",
-        422 => "Some of what was sent is not valid.",
-        429 => "Too many requests. Please wait a moment and try again.",
-        503 => "The service is unavailable right now. Please try again in a few minutes.",
-        c if c >= 500 => "Something went wrong on our side. Please try again later.",
-        _ => "The request could not be completed.",
+        c @ (400 | 401 | 403 | 404 | 405 | 413 | 422 | 429 | 503) => i64::from(c),
+        c if c >= 500 => 500,
+        _ => 0,
     }
 }
 
@@ -135,21 +141,28 @@ pub fn error_response(req: &Request<'_>, status: Status) -> response::Result<'st
 }
 
 fn error_body(req: &Request<'_>, status: Status) -> response::Result<'static> {
-    let message = req.local_cache(|| Refusal(None)).0.unwrap_or_else(|| explain(status));
+    let Some(app) = App::of(req) else {
+        // Outside every instance there is no catalog, nor a page to render.
+        let body =
+            format!("<!doctype html><title>{0}</title><p>{0} {1}</p>", status.code, status.reason_lossy());
+        return secured(status, ContentType::HTML, body);
+    };
+    let (catalogs, lang) = (app.render.catalogs(), language_of(req));
+    let mut args = Args::new();
+    args.set("status", explained(status));
+    let message = match req.local_cache(|| Refusal(None)).0 {
+        Some(refusal) => catalogs.text(lang, refusal),
+        None => catalogs.format(lang, "error-explain", Some(&args)),
+    };
     if Wants::of(req) == Wants::Json {
         return json(status, &serde_json::json!({ "ok": false, "error": message }));
     }
-    let page = App::of(req).and_then(|app| {
-        app.render
-            .render(
-                "contact/error.html",
-                context! { status => status.code, reason => status.reason_lossy(), message },
-            )
-            .map_err(|e| log::error!("{e}"))
-            .ok()
-    });
-    let page =
-        page.unwrap_or_else(|| format!("<!doctype html><title>{0}</title><p>{message}</p>", status.code));
+    let reason = catalogs.format(lang, "error-title", Some(&args));
+    let page = app
+        .render
+        .render("contact/error.html", lang, context! { status => status.code, reason, message })
+        .map_err(|e| log::error!("{e}"))
+        .unwrap_or_else(|_| format!("<!doctype html><title>{0}</title><p>{message}</p>", status.code));
     secured(status, ContentType::HTML, page)
 }
 

@@ -12,6 +12,7 @@ use crate::clock;
 use crate::config::CaptchaMode;
 use crate::domain::PhoneVerdict;
 use crate::domain::{ContactDetails, ContactInput, FieldErrors, ParseRules};
+use crate::i18n::{Lang, Msg};
 use crate::phone::{Details, PhoneOutcome};
 use crate::state::ContactState;
 use crate::store::{SealedSubmission, StoreError};
@@ -42,7 +43,7 @@ pub struct CaptchaAnswer<'a> {
 async fn captcha_passes(
     state: &ContactState,
     captcha: CaptchaAnswer<'_>,
-) -> Result<Result<(), &'static str>, CaptchaError> {
+) -> Result<Result<(), Msg>, CaptchaError> {
     let pow = match state.config.captcha.mode {
         CaptchaMode::Pow if !captcha.altcha.trim().is_empty() => {
             Some(state.captchas.spend_pow(captcha.altcha).await?)
@@ -53,9 +54,9 @@ async fn captcha_passes(
         return Ok(Ok(()));
     }
     Ok(Err(match (pow, captcha.answer.trim().is_empty()) {
-        (Some(_), true) => "The automatic check did not go through (it expired or was used before). Please type the characters from the picture.",
-        (None, true) => "Please type the characters from the picture.",
-        (_, false) => "That did not match the picture, or it expired. Please try this new one.",
+        (Some(_), true) => Msg("field-captcha-pow-failed"),
+        (None, true) => Msg("field-captcha-missing"),
+        (_, false) => Msg("field-captcha-wrong"),
     }))
 }
 
@@ -67,6 +68,7 @@ pub async fn accept(
     input: ContactInput<'_>,
     captcha: CaptchaAnswer<'_>,
     trapped: bool,
+    lang: Lang,
 ) -> Result<i64, IntakeError> {
     let now = state.clock.now();
     let rules = ParseRules {
@@ -100,19 +102,13 @@ pub async fn accept(
     let (verdict, phone) = match state.phone.check(&details.phone).await {
         PhoneOutcome::Accepted { verdict, details } => (verdict, details),
         PhoneOutcome::DoesNotExist => {
-            return Err(IntakeError::Invalid(FieldErrors::from([(
-                "phone",
-                "This phone number does not exist. Please check it.",
-            )])))
+            return Err(IntakeError::Invalid(FieldErrors::from([("phone", Msg("field-phone-not-found"))])))
         }
         PhoneOutcome::Unchecked => {
-            return Err(IntakeError::Invalid(FieldErrors::from([(
-                "phone",
-                "This phone number could not be checked just now. Please try again in a few minutes.",
-            )])))
+            return Err(IntakeError::Invalid(FieldErrors::from([("phone", Msg("field-phone-unchecked"))])))
         }
     };
-    let sealed = seal(state, &details, verdict, phone, now);
+    let sealed = seal(state, &details, verdict, phone, now, lang);
     let notify = sealed.notify.any();
     let id = state.store.insert_submission(sealed).await?;
     if notify {
@@ -127,6 +123,7 @@ fn seal(
     verdict: PhoneVerdict,
     phone: Details,
     now: OffsetDateTime,
+    lang: Lang,
 ) -> SealedSubmission {
     let vault = &state.vault;
     SealedSubmission {
@@ -137,6 +134,7 @@ fn seal(
         phone: vault.encrypt(d.phone.as_str()),
         preferred_time: d.preferred_time.to_utc_value(),
         time_zone: d.time_zone.name().to_string(),
+        language: lang.code(),
         message: vault.encrypt(d.message.as_str()),
         phone_verdict: verdict,
         phone_country: phone.country,

@@ -32,6 +32,7 @@ mod fairing;
 mod files;
 mod guards;
 mod headers;
+mod i18n;
 mod intake;
 mod logging;
 mod maintenance;

@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{BlindIndex, Vault};
 use crate::domain::Email;
+use crate::i18n::{Catalogs, Lang};
 use crate::sign_in::team::{Team, TeamError, UserEnrolment};
 use crate::store::{AuditEntry, Store, StoreError, UserRow};
 
@@ -26,11 +27,12 @@ pub enum MaintenanceError {
     #[error(transparent)]
     Keys(#[from] crate::crypto::VaultError),
     #[error("--email: {0}")]
-    Email(&'static str),
+    Email(String),
     #[error("the export cannot be written: {0}")]
     Json(String),
-    #[error(transparent)]
-    Team(#[from] TeamError),
+    /// A user change that can't be made, and why.
+    #[error("{0}")]
+    Refused(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +46,9 @@ pub struct Maintenance {
     store: Store,
     vault: Arc<Vault>,
     email_index: BlindIndex,
+    /// What the command line says, in the instance's default language.
+    catalogs: Catalogs,
+    lang: Lang,
 }
 
 impl Maintenance {
@@ -52,6 +57,8 @@ impl Maintenance {
             store: Store::open(&config.database).await?,
             vault: Arc::new(Vault::new(&config.fernet_keys)),
             email_index: BlindIndex::for_emails(&config.secret_key),
+            catalogs: Catalogs::shipped(),
+            lang: config.languages.default_lang(),
         })
     }
 
@@ -75,8 +82,14 @@ impl Maintenance {
 
     /// Every submission, decrypted, oldest first.
     pub async fn export(&self, format: ExportFormat) -> Result<String, MaintenanceError> {
-        let items: Vec<SubmissionView> =
-            self.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &self.vault)).collect();
+        let weekdays = self.catalogs.weekdays(self.lang);
+        let items: Vec<SubmissionView> = self
+            .store
+            .all()
+            .await?
+            .into_iter()
+            .map(|r| SubmissionView::open(r, &self.vault, weekdays))
+            .collect();
         self.audit("export").await?;
         Ok(match format {
             ExportFormat::Csv => export::csv(&items),
@@ -120,13 +133,29 @@ impl Maintenance {
     }
 
     fn shelf(&self) -> Shelf<'_> {
-        Shelf { store: &self.store, vault: &self.vault, email_index: &self.email_index }
+        Shelf {
+            store: &self.store,
+            vault: &self.vault,
+            email_index: &self.email_index,
+            weekdays: self.catalogs.weekdays(self.lang),
+        }
+    }
+
+    fn email(&self, raw: &str) -> Result<Email, MaintenanceError> {
+        Email::parse(raw).map_err(|msg| MaintenanceError::Email(self.catalogs.text(self.lang, msg)))
+    }
+
+    fn refused(&self, e: TeamError) -> MaintenanceError {
+        match e {
+            TeamError::Refused(phrase) => MaintenanceError::Refused(self.catalogs.phrase(self.lang, &phrase)),
+            TeamError::Store(e) => e.into(),
+        }
     }
 
     /// Everything stored of the person who wrote from `email`, decrypted, as JSON; and how many
     /// submissions that is.
     pub async fn person_export(&self, email: &str) -> Result<(usize, String), MaintenanceError> {
-        let email = Email::parse(email).map_err(MaintenanceError::Email)?;
+        let email = self.email(email)?;
         let export = people::export(&self.shelf(), &email, Clock::system().now_rfc3339()).await?;
         let count = export.submissions.len();
         self.audit_count("person_export", i64::try_from(count).ok()).await?;
@@ -137,7 +166,7 @@ impl Maintenance {
 
     /// Erases every submission of the person who wrote from `email`: how many there were.
     pub async fn person_erase(&self, email: &str) -> Result<u64, MaintenanceError> {
-        let email = Email::parse(email).map_err(MaintenanceError::Email)?;
+        let email = self.email(email)?;
         let erased = people::erase(&self.shelf(), &email).await?;
         self.audit_count("person_erase", i64::try_from(erased).ok()).await?;
         Ok(erased)
@@ -154,7 +183,9 @@ impl Maintenance {
         role: &str,
         password: &str,
     ) -> Result<UserEnrolment, MaintenanceError> {
-        let enrolment = self.team().add(name, role, password, true, &Clock::system().now_rfc3339()).await?;
+        let now = Clock::system().now_rfc3339();
+        let enrolment =
+            self.team().add(name, role, password, true, &now).await.map_err(|e| self.refused(e))?;
         self.audit("user_add").await?;
         Ok(enrolment)
     }
@@ -165,21 +196,21 @@ impl Maintenance {
 
     /// A new authenticator secret and recovery codes for the user; their sessions end.
     pub async fn reset_user(&self, name: &str) -> Result<UserEnrolment, MaintenanceError> {
-        let enrolment = self.team().reset(name, true).await?;
+        let enrolment = self.team().reset(name, true).await.map_err(|e| self.refused(e))?;
         self.audit("user_reset").await?;
         Ok(enrolment)
     }
 
     /// Removes the user (their sessions end), unless they are the last owner.
     pub async fn remove_user(&self, name: &str) -> Result<(), MaintenanceError> {
-        self.team().remove(name).await?;
+        self.team().remove(name).await.map_err(|e| self.refused(e))?;
         self.audit("user_remove").await?;
         Ok(())
     }
 
     /// Gives the user another role, unless that leaves no owner.
     pub async fn set_user_role(&self, name: &str, role: &str) -> Result<(), MaintenanceError> {
-        self.team().set_role(name, role).await?;
+        self.team().set_role(name, role).await.map_err(|e| self.refused(e))?;
         self.audit("user_role").await?;
         Ok(())
     }

@@ -9,6 +9,7 @@ use crate::captcha::{CaptchaKeys, Captchas};
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
 use crate::crypto::{derive_key, hex, BlindIndex, CsrfKey, Vault};
+use crate::i18n::Catalogs;
 use crate::logging::LogThrottle;
 use crate::notify::Notifier;
 use crate::phone::PhoneChecker;
@@ -49,8 +50,9 @@ pub struct ContactState {
     pub admin: AdminAuth,
     pub store: Store,
     pub render: Renderer,
-    /// The blank form, rendered once a minute and filled with each visitor's two tokens.
-    pub blank_form: Periodic<2>,
+    /// The blank form in each shipped language, rendered once a minute and filled with each
+    /// visitor's two tokens.
+    pub blank_forms: [Periodic<2>; 4],
     pub csrf: CsrfKey,
     pub cookies: CookieNames,
     pub captchas: Captchas,
@@ -80,7 +82,8 @@ impl ContactState {
             }
         };
         let overrides = Overrides::load(config.templates_dir.as_deref(), config.static_dir.as_deref())?;
-        let mut render = Renderer::new(&config.base_path, Arc::new(overrides));
+        let catalogs = Arc::new(Catalogs::shipped());
+        let mut render = Renderer::new(&config.base_path, overrides, catalogs, &config.languages);
         render.allow_parents(&config.allowed_origins);
         render.check_overrides()?;
         let csrf = CsrfKey::new(derive_key(&config.secret_key, "csrf"));
@@ -112,7 +115,7 @@ impl ContactState {
             admin,
             store,
             render,
-            blank_form: Periodic::default(),
+            blank_forms: Default::default(),
             csrf,
             cookies,
             captchas,
@@ -145,6 +148,8 @@ impl Drop for ContactState {
 pub struct CookieNames {
     pub csrf: String,
     pub admin: String,
+    /// The language picked with `?lang=`.
+    pub lang: String,
 }
 
 impl CookieNames {
@@ -162,7 +167,7 @@ impl CookieNames {
                 format!("cc_{what}_{suffix}")
             }
         };
-        CookieNames { csrf: name("csrf"), admin: name("admin") }
+        CookieNames { csrf: name("csrf"), admin: name("admin"), lang: name("lang") }
     }
 }
 

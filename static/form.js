@@ -15,6 +15,16 @@
   }
 
   var status = document.getElementById("form-status");
+  // The page's messages in its language (words-<lang>.js: the catalog's `js-*` and `field-*`),
+  // `{name}` where a value goes.
+  var WORDS = window.contactWords || {};
+  function word(id, values) {
+    var text = WORDS[id] || id;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
   var EMAIL = /^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
   var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
@@ -30,36 +40,36 @@
   // Each rule mirrors the server's (src/domain): the message is the one the server would give.
   var rules = {
     name: function (v) {
-      if (!v) return "Please enter your name.";
-      if (/[\u0000-\u001F\u007F]/.test(v)) return "Control characters are not allowed.";
-      if (length(v) > 100) return "Your name can have at most 100 characters.";
+      if (!v) return word("field-name-missing");
+      if (/[\u0000-\u001F\u007F]/.test(v)) return word("field-control");
+      if (length(v) > 100) return word("field-name-too-long");
     },
     email: function (v) {
-      if (!v) return "Please enter your email address.";
-      if (v.length > 254) return "An email address can have at most 254 characters.";
-      if (!EMAIL.test(v) || v.split("@")[0].length > 64) return "Please enter a valid email address, like name@example.com.";
+      if (!v) return word("field-email-missing");
+      if (v.length > 254) return word("field-email-too-long");
+      if (!EMAIL.test(v) || v.split("@")[0].length > 64) return word("field-email-invalid");
     },
     phone: function (v) {
-      if (!v) return "Please enter your phone number.";
-      if (v.length > 40) return "That is too long for a phone number.";
+      if (!v) return word("field-phone-missing");
+      if (v.length > 40) return word("field-phone-way-too-long");
       var digits = v.replace(/\D/g, "");
-      if (/[^0-9+()\-.\s\/]/.test(v.replace(/ext\.?|x/gi, ""))) return "That is not a valid phone number.";
-      if (digits.length < 6) return "That phone number is too short.";
-      if (digits.length > 17) return "That phone number is too long.";
+      if (/[^0-9+()\-.\s\/]/.test(v.replace(/ext\.?|x/gi, ""))) return word("field-phone-invalid");
+      if (digits.length < 6) return word("field-phone-too-short");
+      if (digits.length > 17) return word("field-phone-too-long");
     },
     preferred_time: function (v, input) {
-      if (!v) return "Please choose a date and time.";
-      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return "Please choose a date and time (YYYY-MM-DDTHH:MM).";
+      if (!v) return word("field-time-missing");
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return word("field-time-format");
       var minute = v.slice(0, 16);
-      if (input.min && minute < input.min) return "Please choose a time in the future.";
-      if (input.max && minute > input.max) return "Please choose a time within the next year.";
+      if (input.min && minute < input.min) return word("field-time-past");
+      if (input.max && minute > input.max) return word("field-time-too-far");
     },
     message: function (v) {
-      if (CONTROL.test(v)) return "Control characters are not allowed.";
-      if (length(v) > 5000) return "The message can have at most 5000 characters.";
+      if (CONTROL.test(v)) return word("field-control");
+      if (length(v) > 5000) return word("field-message-too-long");
     },
     captcha_answer: function (v) {
-      if (!v && !powDone()) return "Please type the characters from the picture.";
+      if (!v && !powDone()) return word("field-captcha-missing");
     }
   };
 
@@ -135,7 +145,7 @@
     refresh.setAttribute("aria-disabled", "true");
     clearInterval(countdown);
     function tick() {
-      refresh.textContent = "New picture in " + left + " s";
+      refresh.textContent = word("js-new-picture-in", { seconds: left });
       if (left-- <= 0) {
         clearInterval(countdown);
         refresh.disabled = false;
@@ -145,7 +155,7 @@
     }
     tick();
     countdown = setInterval(tick, 1000);
-    announce("Too many new pictures. You can ask for another in " + left + " seconds.");
+    announce(word("js-new-picture-wait", { seconds: left }));
   }
 
   function newChallenge() {
@@ -162,7 +172,7 @@
           if (listen) listen.dataset.audio = challenge.audio;
           answer.value = "";
           showError(answer, null);
-          announce("There is a new picture.");
+          announce(word("js-new-picture-ready"));
         });
       });
   }
@@ -177,7 +187,7 @@
     refresh = button;
     refresh.addEventListener("click", function () {
       newChallenge().catch(function () {
-        announce("A new picture could not be loaded. Reload the page to get one.");
+        announce(word("js-new-picture-failed"));
       });
     });
   }
@@ -186,8 +196,8 @@
     var play = document.createElement("button");
     play.type = "button";
     play.className = listen.className;
-    play.textContent = "▶ Listen";
-    play.setAttribute("aria-label", "Listen to the characters");
+    play.textContent = word("js-listen-button");
+    play.setAttribute("aria-label", word("js-listen"));
     play.dataset.audio = listen.getAttribute("href");
     listen.replaceWith(play);
     listen = play;
@@ -249,7 +259,7 @@
     if (form.dataset.pow === "solving") {
       // Almost there: send once the check is over (done, or failed and the picture is back).
       event.preventDefault();
-      announce("Checking you're not a robot…");
+      announce(word("js-pow-working"));
       form.addEventListener("pow", function resume() {
         if (form.dataset.pow === "solving") return;
         form.removeEventListener("pow", resume);
@@ -268,7 +278,7 @@
     });
     if (first) {
       event.preventDefault();
-      announce(count === 1 ? "Please check one field." : "Please check " + count + " fields.");
+      announce(count === 1 ? word("js-check-one") : word("js-check-many", { count: count }));
       first.focus();
       return;
     }
@@ -280,8 +290,8 @@
     verifyCaptcha().then(function (valid) {
       submit.disabled = false;
       if (!valid) {
-        showError(answer, "That did not match the picture. Please try again.");
-        announce("The characters did not match the picture.");
+        showError(answer, word("js-captcha-wrong"));
+        announce(word("js-captcha-wrong-announced"));
         answer.focus();
         return;
       }

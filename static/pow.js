@@ -21,6 +21,9 @@
   field.name = "altcha";
   form.appendChild(field);
 
+  // The page's messages in its language (see form.js).
+  var WORDS = window.contactWords || {};
+
   var workers = [];
   var renew = null;
 
@@ -41,7 +44,7 @@
     stop();
     field.value = "";
     puzzle.hidden = false;
-    setState("failed", "The automatic check did not work. Please type the characters from the picture.");
+    setState("failed", WORDS["js-pow-failed"]);
   }
 
   function solved(challenge, number, took) {
@@ -55,7 +58,7 @@
     }));
     form.dataset.powTook = String(took);
     puzzle.hidden = true;
-    setState("done", "Checking you're not a robot… done");
+    setState("done", WORDS["js-pow-done"]);
     // A fresh solution shortly before this one expires.
     var expires = parseInt((challenge.salt.split("expires=")[1] || "0"), 10) * 1000;
     clearTimeout(renew);
@@ -67,7 +70,7 @@
 
   function start(again) {
     if (!again && form.dataset.pow) return;
-    setState("solving", "Checking you're not a robot…");
+    setState("solving", WORDS["js-pow-working"]);
     fetch(form.dataset.powUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("pow " + response.status);

@@ -23,6 +23,8 @@ pub struct Shelf<'a> {
     pub store: &'a Store,
     pub vault: &'a Arc<Vault>,
     pub email_index: &'a BlindIndex,
+    /// The days of the week in the reader's language.
+    pub weekdays: &'a [String; 7],
 }
 
 pub async fn list(
@@ -51,7 +53,7 @@ pub async fn list(
         };
         let (rows, total) =
             shelf.store.list(&Filter { status, email_index }, PAGE_SIZE, offset, known_total).await?;
-        let items = rows.into_iter().map(|r| SubmissionView::open(r, shelf.vault)).collect();
+        let items = rows.into_iter().map(|r| SubmissionView::open(r, shelf.vault, shelf.weekdays)).collect();
         return Ok(Listing { items, total });
     }
     let candidates = shelf.store.search_candidates(status).await?;
@@ -72,6 +74,6 @@ pub async fn list(
     .unwrap_or_default();
     let page_ids: Vec<i64> = matches.iter().skip(offset as usize).take(PAGE_SIZE as usize).copied().collect();
     let rows = shelf.store.by_ids(&page_ids).await?;
-    let items = rows.into_iter().map(|r| SubmissionView::open(r, shelf.vault)).collect();
+    let items = rows.into_iter().map(|r| SubmissionView::open(r, shelf.vault, shelf.weekdays)).collect();
     Ok(Listing { items, total: matches.len() as i64 })
 }

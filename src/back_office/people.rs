@@ -28,7 +28,7 @@ pub struct SubmissionWithNotes {
 pub async fn submissions_of(shelf: &Shelf<'_>, email: &Email) -> Result<Vec<SubmissionView>, StoreError> {
     let ids = shelf.store.ids_of_email(&shelf.email_index.of(&email.normalized())).await?;
     let rows = shelf.store.whole_by_ids(&ids).await?;
-    Ok(rows.into_iter().map(|row| SubmissionView::open(row, shelf.vault)).collect())
+    Ok(rows.into_iter().map(|row| SubmissionView::open(row, shelf.vault, shelf.weekdays)).collect())
 }
 
 /// The address's submissions with their notes, oldest first.

@@ -20,6 +20,8 @@ pub struct SubmissionView {
     pub preferred_time: String,
     /// The IANA zone the visitor meant it in.
     pub time_zone: String,
+    /// The code of the language the visitor read the form in.
+    pub language: String,
     /// The visitor's wall clock and zone, then UTC: `Tue 2026-06-16 14:00 Europe/Berlin (12:00 UTC)`.
     pub preferred_local: String,
     /// Only where the message was fetched (a list leaves it out).
@@ -37,7 +39,8 @@ fn open(vault: &Vault, token: &str) -> String {
 }
 
 impl SubmissionView {
-    pub fn open(row: SubmissionRow, vault: &Vault) -> SubmissionView {
+    /// `weekdays` name the days in the reader's language (see [`readable_in_zone`]).
+    pub fn open(row: SubmissionRow, vault: &Vault, weekdays: &[String; 7]) -> SubmissionView {
         SubmissionView {
             name: open(vault, &row.name),
             email: open(vault, &row.email),
@@ -45,9 +48,10 @@ impl SubmissionView {
             message: row.message.as_deref().map(|m| open(vault, m)),
             id: row.id,
             created_at: row.created_at,
-            preferred_local: readable_in_zone(&row.preferred_time, &row.time_zone),
+            preferred_local: readable_in_zone(&row.preferred_time, &row.time_zone, weekdays),
             preferred_time: row.preferred_time,
             time_zone: row.time_zone,
+            language: row.language,
             status: row.status,
             phone_verdict: row.phone_verdict,
             phone_country: row.phone_country,

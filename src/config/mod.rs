@@ -189,6 +189,8 @@ pub struct Config {
     pub(crate) default_time_zone: crate::domain::TimeZone,
     /// Other sites that may frame the form and post to it: `scheme://host[:port]` each.
     pub(crate) allowed_origins: Vec<String>,
+    /// The languages offered, the default first.
+    pub(crate) languages: crate::i18n::Languages,
 }
 
 /// A configuration that cannot be used. Its text names the key and what is wrong, never the
@@ -416,6 +418,7 @@ impl Config {
                 raw.split(',').map(str::trim).filter(|o| !o.is_empty()).map(origin_of).collect()
             })?
             .unwrap_or_default();
+        let languages = s.parsed("languages", crate::i18n::Languages::parse)?;
         let retention = RetentionPolicy {
             days: s.optional("retention.days", RetentionPolicy::parse_days)?,
             spam_days: s.parsed("retention.spam_days", RetentionPolicy::parse_days)?,
@@ -443,6 +446,7 @@ impl Config {
             static_dir,
             default_time_zone,
             allowed_origins,
+            languages,
         })
     }
 }

@@ -61,6 +61,7 @@ pub const SETTINGS: &[Setting] = &[
     setting("retention.days", &["RETENTION_DAYS"], "", "Submissions older than this many days (1 to 36500) are deleted for good, hourly and at start. Unset: kept until deleted by hand."),
     setting("retention.spam_days", &["RETENTION_SPAM_DAYS"], "30", "Submissions marked spam are deleted this many days (1 to 36500) after they came."),
     setting("allowed_origins", &["ALLOWED_ORIGINS"], "", "Comma-separated origins (`https://site.example`) whose pages may show the form in a frame (`/embed.js`) and post to it from their own form (CORS). Unset: this site only."),
+    setting("languages", &["LANGUAGES"], "en", "Comma-separated languages the pages, errors and emails are offered in (shipped: `en`, `de`, `fr`, `es`); the first is the default. A visitor gets the one their browser prefers (`Accept-Language`) or picks with `?lang=`."),
     setting("default_time_zone", &["DEFAULT_TIME_ZONE"], "UTC", "The IANA time zone (`Europe/Berlin`) a preferred time is meant in when the form sends none (the page's script sends the visitor's)."),
     setting("templates_dir", &["TEMPLATES_DIR"], "", "A directory whose files replace the embedded templates of the same name (`form.html`, `email/owner.txt`, …); each is compiled at start. Unset: the embedded ones."),
     setting("static_dir", &["STATIC_DIR"], "", "A directory whose files replace the embedded static files of the same name (`style.css`, …) or add new ones. Unset: the embedded ones."),

@@ -160,6 +160,8 @@ fn bad_values_give_one_clear_line_without_the_value() {
         ("ALLOWED_ORIGINS", "https://other.test/contact", "must be origins"),
         ("ALLOWED_ORIGINS", "other.test", "must be origins"),
         ("DEFAULT_TIME_ZONE", "Mars/Olympus", "IANA time zone"),
+        ("LANGUAGES", "en,klingon", "shipped languages only"),
+        ("LANGUAGES", "de,fr,de", "twice"),
         ("RETENTION_DAYS", "-5", "from 1 to 36500"),
         ("RETENTION_DAYS", "a-year", "whole number of days"),
         ("RETENTION_SPAM_DAYS", "99999", "from 1 to 36500"),

@@ -1,5 +1,6 @@
 //! An admin's account name and role, parsed once.
 
+use crate::i18n::Msg;
 use serde::Serialize;
 
 /// What an admin may do: each role may do everything the one before it may.
@@ -35,13 +36,13 @@ impl Role {
 pub struct UserName(String);
 
 impl UserName {
-    pub fn parse(raw: &str) -> Result<UserName, &'static str> {
+    pub fn parse(raw: &str) -> Result<UserName, Msg> {
         let name = raw.trim();
         if name.is_empty() || name.len() > 64 {
-            return Err("a user name is 1 to 64 characters");
+            return Err(Msg("users-name-rule"));
         }
         if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')) {
-            return Err("a user name holds only a-z, 0-9, '.', '_' and '-'");
+            return Err(Msg("users-name-rule"));
         }
         Ok(UserName(name.to_string()))
     }

@@ -1,3 +1,4 @@
+use crate::i18n::Msg;
 use super::text::clean;
 
 /// An email address in the shape mail servers accept: a dot-atom local part (at most 64
@@ -8,14 +9,14 @@ pub struct Email(String);
 impl Email {
     pub const MAX: usize = 254;
 
-    pub fn parse(raw: &str) -> Result<Email, &'static str> {
-        const INVALID: &str = "Please enter a valid email address, like name@example.com.";
+    pub fn parse(raw: &str) -> Result<Email, Msg> {
+        const INVALID: Msg = Msg("field-email-invalid");
         let text = clean(raw, false)?;
         if text.is_empty() {
-            return Err("Please enter your email address.");
+            return Err(Msg("field-email-missing"));
         }
         if text.len() > Self::MAX {
-            return Err("An email address can have at most 254 characters.");
+            return Err(Msg("field-email-too-long"));
         }
         let (local, domain) = text.rsplit_once('@').ok_or(INVALID)?;
         if !valid_local(local) || !valid_domain(domain) {

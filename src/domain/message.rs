@@ -1,3 +1,4 @@
+use crate::i18n::Msg;
 use super::text::{char_len, clean};
 
 /// The optional free text: at most 5000 characters, line breaks allowed.
@@ -7,10 +8,10 @@ pub struct Message(String);
 impl Message {
     pub const MAX: usize = 5000;
 
-    pub fn parse(raw: &str) -> Result<Message, &'static str> {
+    pub fn parse(raw: &str) -> Result<Message, Msg> {
         let text = clean(raw, true)?;
         if char_len(text) > Self::MAX {
-            return Err("The message can have at most 5000 characters.");
+            return Err(Msg("field-message-too-long"));
         }
         Ok(Message(text.to_string()))
     }

@@ -2,6 +2,7 @@ use rlibphonenumber::enums::Region;
 use rlibphonenumber::{ParseError, PhoneNumber, PhoneNumberFormat, ValidationError, PHONE_NUMBER_UTIL};
 
 use super::text::clean;
+use crate::i18n::Msg;
 
 /// A phone number that libphonenumber's metadata says is valid, kept in E.164 (`+14155550132`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,23 +13,23 @@ impl Phone {
     const MAX_INPUT: usize = 40;
 
     /// `default_region` (e.g. `US`) is used for numbers typed without a `+` country code.
-    pub fn parse(raw: &str, default_region: Option<&str>) -> Result<Phone, &'static str> {
+    pub fn parse(raw: &str, default_region: Option<&str>) -> Result<Phone, Msg> {
         let text = clean(raw, false)?;
         if text.is_empty() {
-            return Err("Please enter your phone number.");
+            return Err(Msg("field-phone-missing"));
         }
         if text.len() > Self::MAX_INPUT {
-            return Err("That is too long for a phone number.");
+            return Err(Msg("field-phone-way-too-long"));
         }
         let region = default_region.and_then(known_region);
         let number = PHONE_NUMBER_UTIL.parse(text, region).map_err(|err| match err {
             ParseError::InvalidCountryCode if region.is_none() && !text.starts_with('+') => {
-                "Please include the country code, like +1 415 555 0132."
+                Msg("field-phone-country-code")
             }
-            ParseError::InvalidCountryCode => "That country code does not exist.",
-            ParseError::TooShortAfterIdd | ParseError::TooShortNsn => "That phone number is too short.",
-            ParseError::TooLongNsn => "That phone number is too long.",
-            ParseError::NotANumber(_) => "That is not a valid phone number.",
+            ParseError::InvalidCountryCode => Msg("field-phone-bad-country"),
+            ParseError::TooShortAfterIdd | ParseError::TooShortNsn => Msg("field-phone-too-short"),
+            ParseError::TooLongNsn => Msg("field-phone-too-long"),
+            ParseError::NotANumber(_) => Msg("field-phone-invalid"),
         })?;
         if !number.is_valid() {
             return Err(invalid_because(&number));
@@ -54,11 +55,11 @@ fn known_region(code: &str) -> Option<Region> {
 
 /// "Too short" or "too long" when the number's length is outside every length its country
 /// code uses, so the visitor knows what to fix.
-fn invalid_because(number: &PhoneNumber) -> &'static str {
+fn invalid_because(number: &PhoneNumber) -> Msg {
     match number.is_possible_with_reason() {
-        Err(ValidationError::TooShort) => "That phone number is too short.",
-        Err(ValidationError::TooLong) => "That phone number is too long.",
-        Err(ValidationError::InvalidCountryCode) => "That country code does not exist.",
-        Err(ValidationError::InvalidLength) | Ok(_) => "That is not a valid phone number.",
+        Err(ValidationError::TooShort) => Msg("field-phone-too-short"),
+        Err(ValidationError::TooLong) => Msg("field-phone-too-long"),
+        Err(ValidationError::InvalidCountryCode) => Msg("field-phone-bad-country"),
+        Err(ValidationError::InvalidLength) | Ok(_) => Msg("field-phone-invalid"),
     }
 }

@@ -2,6 +2,7 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use super::TimeZone;
+use crate::i18n::Msg;
 
 /// When the visitor would like to be contacted: a minute, as an HTML `datetime-local` sends it
 /// (`YYYY-MM-DDTHH:MM`), meant in the visitor's time zone, between now and a year from now.
@@ -17,23 +18,23 @@ impl PreferredTime {
     /// A minute of grace: the form page may have been filled in across a minute boundary.
     const GRACE: Duration = Duration::minutes(1);
 
-    pub fn parse(raw: &str, zone: &TimeZone, now: OffsetDateTime) -> Result<PreferredTime, &'static str> {
+    pub fn parse(raw: &str, zone: &TimeZone, now: OffsetDateTime) -> Result<PreferredTime, Msg> {
         let text = raw.trim();
         if text.is_empty() {
-            return Err("Please choose a date and time.");
+            return Err(Msg("field-time-missing"));
         }
         // Browsers add seconds when a `step` below a minute is set; the minute is what counts.
         let minute = text.get(..16).filter(|_| matches!(text.len(), 16 | 19 | 23)).unwrap_or(text);
         let local =
             PrimitiveDateTime::parse(minute, format_description!("[year]-[month]-[day]T[hour]:[minute]"))
-                .map_err(|_| "Please choose a date and time (YYYY-MM-DDTHH:MM).")?;
+                .map_err(|_| Msg("field-time-format"))?;
         let utc = utc_of(local, zone)?;
         let now = PrimitiveDateTime::new(now.date(), now.time());
         if utc < now - Self::GRACE {
-            return Err("Please choose a time in the future.");
+            return Err(Msg("field-time-past"));
         }
         if utc > now + Duration::days(365) {
-            return Err("Please choose a time within the next year.");
+            return Err(Msg("field-time-too-far"));
         }
         Ok(PreferredTime { local, utc })
     }
@@ -57,7 +58,7 @@ fn minute_text(at: PrimitiveDateTime) -> String {
 
 /// The UTC instant of a wall-clock minute in `zone`; a minute the zone skips or repeats at a
 /// daylight-saving change has none, or two.
-fn utc_of(local: PrimitiveDateTime, zone: &TimeZone) -> Result<PrimitiveDateTime, &'static str> {
+fn utc_of(local: PrimitiveDateTime, zone: &TimeZone) -> Result<PrimitiveDateTime, Msg> {
     let civil = jiff::civil::DateTime::new(
         local.year() as i16,
         u8::from(local.month()) as i8,
@@ -67,37 +68,36 @@ fn utc_of(local: PrimitiveDateTime, zone: &TimeZone) -> Result<PrimitiveDateTime
         0,
         0,
     )
-    .map_err(|_| "Please choose a date and time (YYYY-MM-DDTHH:MM).")?;
+    .map_err(|_| Msg("field-time-format"))?;
     let ambiguous = zone.tz().to_ambiguous_zoned(civil);
     match ambiguous.offset() {
         jiff::tz::AmbiguousOffset::Unambiguous { .. } => {}
         jiff::tz::AmbiguousOffset::Gap { .. } => {
-            return Err("That time does not exist in your time zone: the clocks skip it. Please choose another.")
+            return Err(Msg("field-time-gap"))
         }
         jiff::tz::AmbiguousOffset::Fold { .. } => {
-            return Err("That time happens twice in your time zone: the clocks go back then. Please choose another.")
+            return Err(Msg("field-time-fold"))
         }
     }
-    let instant = ambiguous.compatible().map_err(|_| "Please choose another time.")?;
+    let instant = ambiguous.compatible().map_err(|_| Msg("field-time-other"))?;
     let utc = OffsetDateTime::from_unix_timestamp(instant.timestamp().as_second())
-        .map_err(|_| "Please choose a time within the next year.")?;
+        .map_err(|_| Msg("field-time-too-far"))?;
     Ok(PrimitiveDateTime::new(utc.date(), utc.time()))
 }
 
 /// How the admin reads a preferred time: the visitor's wall clock and zone, then UTC, e.g.
-/// `Tue 2026-06-16 14:00 Europe/Berlin (12:00 UTC)`. `utc` is the stored `YYYY-MM-DDTHH:MM`.
-pub fn readable_in_zone(utc: &str, zone: &str) -> String {
+/// `Tue 2026-06-16 14:00 Europe/Berlin (12:00 UTC)`. `utc` is the stored `YYYY-MM-DDTHH:MM`;
+/// `weekdays` names Monday to Sunday in the reader's language.
+pub fn readable_in_zone(utc: &str, zone: &str, weekdays: &[String; 7]) -> String {
     let shown = || {
         let at = PrimitiveDateTime::parse(utc, format_description!("[year]-[month]-[day]T[hour]:[minute]")).ok()?;
         let seconds = at.assume_utc().unix_timestamp();
         let tz = TimeZone::parse(zone).ok()?;
         let zoned = jiff::Timestamp::from_second(seconds).ok()?.to_zoned(tz.tz().clone());
         let utc_clock = format!("{:02}:{:02}", at.hour(), at.minute());
-        Some(if tz.name() == "UTC" {
-            format!("{} UTC", zoned.strftime("%a %Y-%m-%d %H:%M"))
-        } else {
-            format!("{} {} ({utc_clock} UTC)", zoned.strftime("%a %Y-%m-%d %H:%M"), tz.name())
-        })
+        let day = &weekdays[usize::try_from(zoned.weekday().to_monday_zero_offset()).ok()?];
+        let local = format!("{day} {}", zoned.strftime("%Y-%m-%d %H:%M"));
+        Some(if tz.name() == "UTC" { format!("{local} UTC") } else { format!("{local} {} ({utc_clock} UTC)", tz.name()) })
     };
     shown().unwrap_or_else(|| format!("{} UTC", utc.replace('T', " ")))
 }
@@ -108,7 +108,7 @@ mod tests {
     use time::macros::datetime;
 
     fn at(raw: &str, zone: &str, now: OffsetDateTime) -> Result<String, &'static str> {
-        PreferredTime::parse(raw, &TimeZone::parse(zone).unwrap(), now).map(PreferredTime::to_utc_value)
+        PreferredTime::parse(raw, &TimeZone::parse(zone).unwrap(), now).map(PreferredTime::to_utc_value).map_err(Msg::id)
     }
 
     #[test]
@@ -124,24 +124,26 @@ mod tests {
         assert_eq!(at("2026-03-07T09:30", "America/New_York", now), Ok("2026-03-07T14:30".into()), "EST");
         assert_eq!(at("2026-03-09T09:30", "America/New_York", now), Ok("2026-03-09T13:30".into()), "EDT");
         let gap = at("2026-03-08T02:30", "America/New_York", now).unwrap_err();
-        assert!(gap.contains("does not exist"), "{gap}");
+        assert_eq!(gap, "field-time-gap");
         let fold = at("2026-11-01T01:30", "America/New_York", now).unwrap_err();
-        assert!(fold.contains("happens twice"), "{fold}");
+        assert_eq!(fold, "field-time-fold");
     }
 
     #[test]
     fn the_window_is_checked_in_utc() {
         let now = datetime!(2026-06-01 12:00 UTC);
         // 13:30 in Berlin is 11:30 UTC: already past.
-        assert!(at("2026-06-01T13:30", "Europe/Berlin", now).unwrap_err().contains("future"));
+        assert_eq!(at("2026-06-01T13:30", "Europe/Berlin", now), Err("field-time-past"));
         assert_eq!(at("2026-06-01T14:30", "Europe/Berlin", now), Ok("2026-06-01T12:30".into()));
         assert_eq!(at("2026-06-01T12:30", "UTC", now), Ok("2026-06-01T12:30".into()));
     }
 
     #[test]
     fn the_admin_reads_both_clocks() {
-        assert_eq!(readable_in_zone("2026-06-16T12:00", "Europe/Berlin"), "Tue 2026-06-16 14:00 Europe/Berlin (12:00 UTC)");
-        assert_eq!(readable_in_zone("2026-06-16T12:00", "UTC"), "Tue 2026-06-16 12:00 UTC");
-        assert_eq!(readable_in_zone("2026-06-16T12:00", "Nowhere/Else"), "2026-06-16 12:00 UTC");
+        let days = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"].map(String::from);
+        assert_eq!(readable_in_zone("2026-06-16T12:00", "Europe/Berlin", &days), "Di 2026-06-16 14:00 Europe/Berlin (12:00 UTC)");
+        assert_eq!(readable_in_zone("2026-06-21T23:30", "Europe/Berlin", &days), "Mo 2026-06-22 01:30 Europe/Berlin (23:30 UTC)");
+        assert_eq!(readable_in_zone("2026-06-16T12:00", "UTC", &days), "Di 2026-06-16 12:00 UTC");
+        assert_eq!(readable_in_zone("2026-06-16T12:00", "Nowhere/Else", &days), "2026-06-16 12:00 UTC");
     }
 }

@@ -3,9 +3,10 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::{Email, Message, Name, Phone, PreferredTime, TimeZone};
+use crate::i18n::Msg;
 
-/// Field name → what is wrong with it, shown beside the field.
-pub type FieldErrors = BTreeMap<&'static str, &'static str>;
+/// Field name → what is wrong with it, shown beside the field in the reader's language.
+pub type FieldErrors = BTreeMap<&'static str, Msg>;
 
 /// What the visitor typed, untouched.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,7 +44,7 @@ impl ContactInput<'_> {
     /// Every field is checked, so the form can show all its errors at once.
     pub fn parse(&self, rules: &ParseRules<'_>) -> Result<ContactDetails, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let mut check = |field: &'static str, result: Result<(), &'static str>| {
+        let mut check = |field: &'static str, result: Result<(), Msg>| {
             if let Err(message) = result {
                 errors.insert(field, message);
             }

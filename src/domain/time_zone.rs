@@ -1,6 +1,8 @@
 //! Where a visitor's preferred time is meant: an IANA time zone name, checked against the tz
 //! database built into the binary (so a static binary in an empty container knows every zone).
 
+use crate::i18n::Msg;
+
 /// A zone the tz database knows, by its IANA name.
 #[derive(Debug, Clone)]
 pub struct TimeZone {
@@ -17,8 +19,8 @@ impl PartialEq for TimeZone {
 impl Eq for TimeZone {}
 
 impl TimeZone {
-    pub fn parse(raw: &str) -> Result<TimeZone, &'static str> {
-        const UNKNOWN: &str = "Please choose a time zone from the list.";
+    pub fn parse(raw: &str) -> Result<TimeZone, Msg> {
+        const UNKNOWN: Msg = Msg("field-zone-unknown");
         let name = raw.trim();
         if name.is_empty() || name.len() > 64 {
             return Err(UNKNOWN);

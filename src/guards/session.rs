@@ -10,9 +10,11 @@ use rocket::request::{FromRequest, Outcome, Request};
 use sha2::{Digest, Sha256};
 
 use super::csrf::SecureCookies;
+use super::language::language_of;
 use super::App;
 use crate::crypto::hex;
 use crate::domain::Role;
+use crate::i18n::{Lang, Msg};
 use crate::sign_in::users::Actor;
 use crate::store::StoreError;
 
@@ -59,13 +61,17 @@ pub async fn end(cookies: &CookieJar<'_>, app: &App) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A signed-in admin: who, and with which role. Without one, pages answer 401, which HTML
-/// clients see as a redirect to the sign-in page.
-pub struct AdminSession(pub Actor);
+/// A signed-in admin: who, with which role, and the language their pages are in. Without
+/// one, pages answer 401, which HTML clients see as a redirect to the sign-in page.
+pub struct AdminSession(pub Actor, pub Lang);
 
 impl AdminSession {
     pub fn actor(&self) -> &Actor {
         &self.0
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.1
     }
 
     /// What the pages offer this admin: only what their role may do.
@@ -93,12 +99,16 @@ impl<'r> FromRequest<'r> for AdminSession {
             .touch_session(&hash(cookie.value()), now(&app), IDLE_SECS, ABSOLUTE_SECS, TOUCH_EVERY_SECS)
             .await
         {
-            Ok(Some(user)) => Outcome::Success(AdminSession(match user {
-                Some(u) => {
-                    Actor { role: Role::parse(&u.role).unwrap_or(Role::Viewer), user: Some((u.id, u.name)) }
-                }
-                None => Actor::SHARED,
-            })),
+            Ok(Some(user)) => {
+                let actor = match user {
+                    Some(u) => Actor {
+                        role: Role::parse(&u.role).unwrap_or(Role::Viewer),
+                        user: Some((u.id, u.name)),
+                    },
+                    None => Actor::SHARED,
+                };
+                Outcome::Success(AdminSession(actor, language_of(req)))
+            }
             Ok(None) => Outcome::Error((Status::Unauthorized, ())),
             Err(e) => {
                 log::error!("admin session check: {e}");
@@ -110,7 +120,7 @@ impl<'r> FromRequest<'r> for AdminSession {
 
 /// Why a request was refused, when a guard knows better than the status alone; the error page
 /// says it.
-pub struct Refusal(pub Option<&'static str>);
+pub struct Refusal(pub Option<Msg>);
 
 /// An admin whose role is at least `editor`; others get 403.
 pub struct EditorSession(pub AdminSession);
@@ -123,7 +133,7 @@ async fn with_role(req: &Request<'_>, least: Role) -> Outcome<AdminSession, ()> 
     if admin.0.role >= least {
         return Outcome::Success(admin);
     }
-    req.local_cache(|| Refusal(Some("Your role does not allow this. Ask an owner if you need it.")));
+    req.local_cache(|| Refusal(Some(Msg("error-role"))));
     Outcome::Error((Status::Forbidden, ()))
 }
 

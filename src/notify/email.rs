@@ -14,6 +14,8 @@ use minijinja::context;
 use super::SendError;
 use crate::back_office::view::SubmissionView;
 use crate::config::notify::{NotifyConfig, PublicUrl, SmtpServer, SmtpTls};
+use crate::domain::readable_in_zone;
+use crate::i18n::{Args, Lang};
 use crate::render::Renderer;
 
 /// How long one SMTP conversation may take.
@@ -64,12 +66,21 @@ impl Mailer {
         })
     }
 
-    /// The owners' email about a new submission.
+    /// The owners' email about a new submission, in the default language.
     pub async fn tell_owners(&self, render: &Renderer, s: &SubmissionView) -> Result<(), SendError> {
+        let lang = render.languages().default_lang();
         let link = self.public_url.as_ref().map(|url| url.join(&format!("/admin/submissions/{}", s.id)));
-        let ctx = context! { s, details => self.include_details, link, preferred_time => &s.preferred_local };
-        let mut message =
-            Message::builder().from(self.from.clone()).subject(format!("New contact request #{}", s.id));
+        let visitor_language =
+            Lang::parse(&s.language).map_or(s.language.clone(), |l| l.autonym().to_string());
+        let ctx = context! {
+            s, link, visitor_language,
+            details => self.include_details,
+            preferred_time => &s.preferred_local,
+        };
+        let mut args = Args::new();
+        args.set("id", s.id);
+        let subject = render.catalogs().format(lang, "email-owner-subject", Some(&args));
+        let mut message = Message::builder().from(self.from.clone()).subject(subject);
         for owner in &self.owners {
             message = message.to(owner.clone());
         }
@@ -78,29 +89,35 @@ impl Mailer {
                 message = message.reply_to(Mailbox::new(Some(s.name.clone()), visitor));
             }
         }
-        self.send(message, render, "owner", ctx).await
+        self.send(message, render, lang, "owner", ctx).await
     }
 
-    /// The visitor's receipt: that the request arrived, and when they asked to be called. Never
-    /// their message, name or a link: nothing a bot could make us carry to a stranger.
+    /// The visitor's receipt, in the language they read the form in: that the request arrived,
+    /// and when they asked to be called. Never their message, name or a link: nothing a bot
+    /// could make us carry to a stranger.
     pub async fn confirm_to_visitor(&self, render: &Renderer, s: &SubmissionView) -> Result<(), SendError> {
         let to: lettre::Address =
             s.email.parse().map_err(|_| SendError::permanent("the visitor's address cannot be mailed"))?;
+        let lang = render.languages().find(&s.language).unwrap_or(render.languages().default_lang());
+        let catalogs = render.catalogs();
+        let preferred_time = readable_in_zone(&s.preferred_time, &s.time_zone, catalogs.weekdays(lang));
         let message = Message::builder()
             .from(self.from.clone())
             .to(Mailbox::new(None, to))
-            .subject("We received your request");
-        self.send(message, render, "confirmation", context! { preferred_time => &s.preferred_local }).await
+            .subject(catalogs.format(lang, "email-receipt-subject", None));
+        self.send(message, render, lang, "confirmation", context! { preferred_time }).await
     }
 
-    /// A test message to the owners (`contact-client notify-test`).
-    pub async fn test(&self) -> Result<(), SendError> {
-        let mut message = Message::builder().from(self.from.clone()).subject("ContactClient test message");
+    /// A test message to the owners (`contact-client notify-test`), in the default language.
+    pub async fn test(&self, render: &Renderer) -> Result<(), SendError> {
+        let lang = render.languages().default_lang();
+        let subject = render.catalogs().format(lang, "email-test-subject", None);
+        let mut message = Message::builder().from(self.from.clone()).subject(subject);
         for owner in &self.owners {
             message = message.to(owner.clone());
         }
         let message = message
-            .body("This is a test of ContactClient's email settings. Nothing needs to be done.".to_string())
+            .body(render.catalogs().format(lang, "email-test-body", None))
             .map_err(|_| SendError::permanent("the message cannot be built"))?;
         self.deliver(message).await
     }
@@ -109,12 +126,13 @@ impl Mailer {
         &self,
         builder: lettre::message::MessageBuilder,
         render: &Renderer,
+        lang: Lang,
         template: &str,
         ctx: minijinja::Value,
     ) -> Result<(), SendError> {
         let rendered = |ext: &str| {
             render
-                .render(&format!("contact/email/{template}.{ext}"), ctx.clone())
+                .render(&format!("contact/email/{template}.{ext}"), lang, ctx.clone())
                 .map_err(|_| SendError::permanent("the message cannot be rendered"))
         };
         let body = MultiPart::alternative()

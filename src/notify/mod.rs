@@ -139,7 +139,7 @@ impl Notifier {
     pub async fn test(&self, clock: &Clock) -> Vec<(&'static str, Result<(), SendError>)> {
         let mut results = Vec::new();
         if let Some(mailer) = self.mailer.as_ref().filter(|_| !self.config.email_to.is_empty()) {
-            results.push(("email", mailer.test().await));
+            results.push(("email", mailer.test(&self.render).await));
         }
         if let Some(webhook) = &self.webhook {
             let now = clock.now();

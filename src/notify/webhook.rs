@@ -43,6 +43,8 @@ struct Created<'a> {
     preferred_time: &'a str,
     /// The IANA zone the visitor meant it in.
     time_zone: &'a str,
+    /// The language the visitor read the form in (`en`, `de`, …).
+    language: &'a str,
     message: &'a str,
     status: &'a str,
     phone_verdict: &'a str,
@@ -72,6 +74,7 @@ impl Webhook {
             phone: &s.phone,
             preferred_time: &s.preferred_time,
             time_zone: &s.time_zone,
+            language: &s.language,
             message: s.message.as_deref().unwrap_or_default(),
             status: &s.status,
             phone_verdict: &s.phone_verdict,

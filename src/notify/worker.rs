@@ -90,8 +90,12 @@ async fn deliver_batch(
     let mut ids: Vec<i64> = claimed.iter().map(|c| c.submission_id).collect();
     ids.sort_unstable();
     ids.dedup();
+    // Worded for the owners, in the default language; a visitor's receipt words its own.
+    let weekdays = notifier.render.catalogs().weekdays(notifier.render.languages().default_lang());
     let submissions: HashMap<i64, SubmissionView> = match store.whole_by_ids(&ids).await {
-        Ok(rows) => rows.into_iter().map(|row| (row.id, SubmissionView::open(row, vault))).collect(),
+        Ok(rows) => {
+            rows.into_iter().map(|row| (row.id, SubmissionView::open(row, vault, weekdays))).collect()
+        }
         Err(e) => {
             log::warn!("notifications: submissions cannot be read ({e}); the lease will run out and they are tried again");
             return;

@@ -111,15 +111,19 @@ mod tests {
     #[test]
     fn filled_form_is_the_form_rendered_with_the_values() {
         use crate::config::BasePath;
+        use crate::i18n::{Catalogs, Lang, Languages};
         use crate::render::Renderer;
-        let renderer = Renderer::new(&BasePath::parse("/contact").unwrap(), Default::default());
+        let languages = Languages::parse("en,de").unwrap();
+        let catalogs = std::sync::Arc::new(Catalogs::shipped());
+        let renderer =
+            Renderer::new(&BasePath::parse("/contact").unwrap(), Default::default(), catalogs, &languages);
         let page = |csrf: &str, captcha: &str| {
             let ctx = minijinja::context! {
                 values => minijinja::context! {}, errors => minijinja::context! {},
                 csrf_token => csrf, captcha_token => captcha,
                 min_time => "2026-11-25T10:00", max_time => "2027-11-25T10:00",
             };
-            renderer.render("contact/form.html", ctx).unwrap()
+            renderer.render("contact/form.html", Lang::De, ctx).unwrap()
         };
         let (csrf, captcha) = ("Zm9v-YmFy_\"q", "dG9rZW4");
         let stencil = Stencil::<2>::cut(&page(&slot(0), &slot(1)));

@@ -13,13 +13,14 @@ use crate::back_office::export;
 use crate::back_office::listing::{self, Shelf, PAGE_SIZE};
 use crate::back_office::view::{NoteView, NotificationView, SubmissionView};
 use crate::domain::{FieldErrors, Message, Status as TriageStatus, UserName};
-use crate::errors::{self, WebError};
+use crate::errors::{self, worded, WebError};
 use crate::guards::client_ip::ClientIp;
 use crate::guards::csrf::SecureCookies;
 use crate::guards::form_body::CsrfChecked;
 use crate::guards::limited::{budget, SignInAttempt};
 use crate::guards::session::{self, AdminSession, EditorSession, OwnerSession};
-use crate::guards::{App, CheckedForm, CsrfToken, Wants};
+use crate::guards::{App, CheckedForm, CsrfToken, Language, Wants};
+use crate::i18n::{Lang, Msg};
 use crate::ratelimit::LimitKind;
 use crate::sign_in;
 use crate::sign_in::throttle::{self, SHARED_ACCOUNT};
@@ -114,12 +115,19 @@ fn page_count(total: i64, per_page: u32) -> i64 {
     ((total + i64::from(per_page) - 1) / i64::from(per_page)).max(1)
 }
 
-fn login_form(app: &App, csrf: &CsrfToken, users: bool, error: Option<&str>) -> Result<String, WebError> {
+fn login_form(
+    app: &App,
+    lang: Lang,
+    csrf: &CsrfToken,
+    users: bool,
+    failed: bool,
+) -> Result<String, WebError> {
     Ok(app.render.render(
         "contact/admin_login.html",
+        lang,
         context! {
             csrf_token => &csrf.0,
-            error,
+            error => failed.then(|| app.render.catalogs().text(lang, Msg("login-failed"))),
             users,
             needs_password => users || app.admin.requires_password(),
         },
@@ -127,9 +135,9 @@ fn login_form(app: &App, csrf: &CsrfToken, users: bool, error: Option<&str>) -> 
 }
 
 #[get("/admin/login")]
-async fn login_page(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
+async fn login_page(app: App, lang: Language, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
     let users = app.store.enrolled_users().await? > 0;
-    Ok(RawHtml(login_form(&app, &csrf, users, None)?))
+    Ok(RawHtml(login_form(&app, lang.0, &csrf, users, false)?))
 }
 
 /// Right name, password and code: a new session. Wrong: 401 and one message that does not say
@@ -138,6 +146,7 @@ async fn login_page(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebErr
 #[post("/admin/login", data = "<form>")]
 async fn login(
     app: App,
+    lang: Language,
     csrf: CsrfToken,
     ip: ClientIp,
     secure: SecureCookies,
@@ -172,8 +181,7 @@ async fn login(
     };
     let Some(actor) = actor else {
         audit(&app, None, "sign_in_failed", ip, None).await?;
-        let message = "That did not work. Check what you typed and the code from your authenticator app, and try again.";
-        return Ok(Err((Status::Unauthorized, RawHtml(login_form(&app, &csrf, users, Some(message))?))));
+        return Ok(Err((Status::Unauthorized, RawHtml(login_form(&app, lang.0, &csrf, users, true)?))));
     };
     app.store.clear_sign_in_failures(Some(&account)).await?;
     session::start(cookies, &app, secure, &actor).await?;
@@ -211,13 +219,15 @@ async fn dashboard(
     let status = status.and_then(TriageStatus::parse);
     let page = page_number(page);
     let counts: BTreeMap<String, i64> = app.store.status_counts().await?.into_iter().collect();
-    let shelf = Shelf { store: &app.store, vault: &app.vault, email_index: &app.email_index };
+    let weekdays = app.render.catalogs().weekdays(admin.lang());
+    let shelf = Shelf { store: &app.store, vault: &app.vault, email_index: &app.email_index, weekdays };
     let listing = listing::list(shelf, q, status, page, &counts).await?;
     let all: i64 = counts.values().sum();
     let pages = page_count(listing.total, PAGE_SIZE);
     let statuses = TriageStatus::ALL.map(TriageStatus::as_str);
     Ok(RawHtml(app.render.render(
         "contact/admin_list.html",
+        admin.lang(),
         context! {
             items => listing.items,
             total => listing.total,
@@ -244,7 +254,7 @@ async fn detail_page(
     let Some(row) = app.store.get(id).await? else {
         return Ok(None);
     };
-    let item = SubmissionView::open(row, &app.vault);
+    let item = SubmissionView::open(row, &app.vault, app.render.catalogs().weekdays(admin.lang()));
     let notes: Vec<NoteView> =
         app.store.notes(id).await?.into_iter().map(|n| NoteView::open(n, &app.vault)).collect();
     let notifications: Vec<NotificationView> =
@@ -252,8 +262,10 @@ async fn detail_page(
     let statuses = TriageStatus::ALL.map(TriageStatus::as_str);
     Ok(Some(app.render.render(
         "contact/admin_detail.html",
+        admin.lang(),
         context! {
-            item, notes, notifications, statuses, errors,
+            item, notes, notifications, statuses,
+            errors => worded(app.render.catalogs(), admin.lang(), errors),
             admin => admin.view(),
             section => "list",
             csrf_token => &csrf.0,
@@ -301,7 +313,7 @@ async fn refused(
     id: i64,
     csrf: &CsrfToken,
     field: &'static str,
-    message: &'static str,
+    message: Msg,
 ) -> WebError {
     let errors = FieldErrors::from([(field, message)]);
     match detail_page(app, admin, id, csrf, &errors).await {
@@ -335,7 +347,7 @@ async fn add_note(
 ) -> Result<Option<Redirect>, WebError> {
     let body = match Message::parse(&form.0.body) {
         Ok(body) if !body.as_str().is_empty() => body,
-        Ok(_) => return Err(refused(&app, &admin, id, &csrf, "body", "Write something first.").await),
+        Ok(_) => return Err(refused(&app, &admin, id, &csrf, "body", Msg("field-note-empty")).await),
         Err(message) => return Err(refused(&app, &admin, id, &csrf, "body", message).await),
     };
     let done = app.store.add_note(id, &app.clock.now_rfc3339(), &app.vault.encrypt(body.as_str())).await?;
@@ -352,15 +364,7 @@ async fn set_status(
     form: CsrfChecked<StatusForm>,
 ) -> Result<Option<Redirect>, WebError> {
     let Some(status) = TriageStatus::parse(&form.0.status) else {
-        return Err(refused(
-            &app,
-            &admin,
-            id,
-            &csrf,
-            "status",
-            "Pick one of new, contacted, closed or spam.",
-        )
-        .await);
+        return Err(refused(&app, &admin, id, &csrf, "status", Msg("field-status-unknown")).await);
     };
     let done = app.store.set_status(id, status.as_str()).await?;
     changed(&app, &admin, ip, "status", id, done, uri!(app.config.base_path.origin(), detail(id))).await
@@ -407,8 +411,9 @@ async fn resend_notification(
 
 #[get("/admin/export.csv")]
 async fn export_csv(app: App, admin: OwnerSession, ip: ClientIp) -> Result<Download, WebError> {
+    let weekdays = app.render.catalogs().weekdays(admin.lang());
     let items: Vec<SubmissionView> =
-        app.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &app.vault)).collect();
+        app.store.all().await?.into_iter().map(|r| SubmissionView::open(r, &app.vault, weekdays)).collect();
     audit(&app, admin.actor().name(), "export", ip, None).await?;
     Ok(Download::attachment(export::csv(&items), ContentType::new("text", "csv"), "submissions.csv"))
 }
@@ -455,6 +460,7 @@ async fn audit_log(
     let pages = page_count(total, PER_PAGE);
     Ok(RawHtml(app.render.render(
         "contact/admin_audit.html",
+        admin.lang(),
         context! { entries, page, pages, total, user, admin => admin.view(), section => "audit", csrf_token => &csrf.0 },
     )?))
 }

@@ -11,7 +11,7 @@ use crate::back_office::listing::Shelf;
 use crate::back_office::people;
 use crate::back_office::view::SubmissionView;
 use crate::domain::{Email, FieldErrors};
-use crate::errors::WebError;
+use crate::errors::{worded, WebError};
 use crate::guards::client_ip::ClientIp;
 use crate::guards::form_body::CsrfChecked;
 use crate::guards::limited::budget;
@@ -23,8 +23,9 @@ pub fn routes() -> Vec<Route> {
     budget(LimitKind::Default, routes![people_page, export_json, erase])
 }
 
-fn shelf(app: &App) -> Shelf<'_> {
-    Shelf { store: &app.store, vault: &app.vault, email_index: &app.email_index }
+fn shelf<'a>(app: &'a App, admin: &AdminSession) -> Shelf<'a> {
+    let weekdays = app.render.catalogs().weekdays(admin.lang());
+    Shelf { store: &app.store, vault: &app.vault, email_index: &app.email_index, weekdays }
 }
 
 /// What the page shows: the search, and for a found address its submissions.
@@ -46,13 +47,14 @@ fn render(
     let policy = app.retention.policy();
     Ok(app.render.render(
         "contact/admin_people.html",
+        admin.lang(),
         context! {
             email => page.email,
             found => page.found.is_some(),
             items => page.found.unwrap_or_default(),
             confirm => page.confirm,
             erased => page.erased,
-            errors,
+            errors => worded(app.render.catalogs(), admin.lang(), errors),
             retention_days => policy.days,
             retention_spam_days => policy.spam_days,
             admin => admin.view(),
@@ -84,7 +86,7 @@ async fn people_page(
         return Ok(RawHtml(render(&app, &admin, &csrf, PersonPage::default(), &FieldErrors::new())?));
     };
     let email = address(&app, &admin, &csrf, raw)?;
-    let found = people::submissions_of(&shelf(&app), &email).await?;
+    let found = people::submissions_of(&shelf(&app, &admin), &email).await?;
     audit_count(&app, admin.actor().name(), "person_view", ip, found.len() as u64).await?;
     let page = PersonPage { email: raw, confirm: confirm == Some("erase"), found: Some(found), erased: None };
     Ok(RawHtml(render(&app, &admin, &csrf, page, &FieldErrors::new())?))
@@ -99,7 +101,7 @@ async fn export_json(
     email: Option<&str>,
 ) -> Result<Download, WebError> {
     let email = address(&app, &admin, &csrf, email.unwrap_or_default())?;
-    let export = people::export(&shelf(&app), &email, app.clock.now_rfc3339()).await?;
+    let export = people::export(&shelf(&app, &admin), &email, app.clock.now_rfc3339()).await?;
     audit_count(&app, admin.actor().name(), "person_export", ip, export.submissions.len() as u64).await?;
     let body = serde_json::to_string_pretty(&export).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(Download::attachment(body, ContentType::JSON, "person.json"))
@@ -121,7 +123,7 @@ async fn erase(
 ) -> Result<RawHtml<String>, WebError> {
     let raw = form.0.email.trim();
     let email = address(&app, &admin, &csrf, raw)?;
-    let erased = people::erase(&shelf(&app), &email).await?;
+    let erased = people::erase(&shelf(&app, &admin), &email).await?;
     audit_count(&app, admin.actor().name(), "person_erase", ip, erased).await?;
     let page = PersonPage { email: raw, found: Some(Vec::new()), confirm: false, erased: Some(erased) };
     Ok(RawHtml(render(&app, &admin, &csrf, page, &FieldErrors::new())?))

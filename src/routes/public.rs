@@ -9,11 +9,12 @@ use time::{Duration, OffsetDateTime};
 
 use crate::config::CaptchaMode;
 use crate::domain::{ContactInput, FieldErrors};
-use crate::errors::WebError;
+use crate::errors::{worded, WebError};
 use crate::guards::client_ip::ClientIp;
 use crate::guards::form_body::SitePost;
 use crate::guards::limited::budget;
-use crate::guards::{App, CsrfToken, Wants};
+use crate::guards::{App, CsrfToken, Language, Wants};
+use crate::i18n::Lang;
 use crate::intake::{self, CaptchaAnswer, IntakeError};
 use crate::ratelimit::LimitKind;
 use crate::render::stencil::{slot, Stencil};
@@ -79,11 +80,13 @@ impl ContactForm {
 }
 
 #[get("/")]
-async fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
+async fn form(app: App, lang: Language, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
+    let Language(lang) = lang;
     let captcha_token = app.captchas.issue();
     let now = app.clock.now();
-    let blank = app.blank_form.get(now.unix_timestamp().div_euclid(60), || {
-        let page = render_form(&app, &ContactForm::default(), &FieldErrors::new(), &slot(0), &slot(1), now)?;
+    let blank = app.blank_forms[lang.index()].get(now.unix_timestamp().div_euclid(60), || {
+        let blank = (&ContactForm::default(), &FieldErrors::new());
+        let page = render_form(&app, lang, blank, &slot(0), &slot(1), now)?;
         Ok::<_, WebError>(Stencil::cut(&page))
     })?;
     Ok(RawHtml(blank.fill([&csrf.0, &captcha_token])))
@@ -92,25 +95,26 @@ async fn form(app: App, csrf: CsrfToken) -> Result<RawHtml<String>, WebError> {
 #[post("/", data = "<form>")]
 async fn submit(
     app: App,
+    lang: Language,
     wants: Wants,
     csrf: CsrfToken,
     client: ClientIp,
     form: SitePost<ContactForm>,
 ) -> Result<Submitted, WebError> {
-    let SitePost(form) = form;
+    let (SitePost(form), Language(lang)) = (form, lang);
     if app.config.captcha.mode == CaptchaMode::Pow {
         // Posting counts towards the address's pressure: its next challenge is harder.
         app.limiter.pressure(client.limit_key()).await;
     }
-    let thanks = uri!(app.config.base_path.origin(), thanks).to_string();
+    let thanks = format!("{}{}", uri!(app.config.base_path.origin(), thanks), app.render.lang_query(lang));
     let captcha =
         CaptchaAnswer { token: &form.captcha_token, answer: &form.captcha_answer, altcha: &form.altcha };
     let trapped = !form.website.is_empty();
-    match intake::accept(&app, form.input(), captcha, trapped).await {
+    match intake::accept(&app, form.input(), captcha, trapped, lang).await {
         Ok(id) => Ok(Submitted::new(id, wants, thanks)),
         Err(IntakeError::Invalid(errors)) => {
             let page = match wants {
-                Wants::Html => Some(form_page(&app, &csrf, &form, &errors).await?),
+                Wants::Html => Some(form_page(&app, lang, &csrf, &form, &errors).await?),
                 Wants::Json => None,
             };
             Err(WebError::Invalid { errors, page })
@@ -120,20 +124,21 @@ async fn submit(
 }
 
 #[get("/thanks")]
-fn thanks(app: App) -> Result<RawHtml<String>, WebError> {
-    Ok(RawHtml(app.render.render("contact/thanks.html", context! {})?))
+fn thanks(app: App, lang: Language) -> Result<RawHtml<String>, WebError> {
+    Ok(RawHtml(app.render.render("contact/thanks.html", lang.0, context! {})?))
 }
 
 /// The form with a fresh challenge, what was typed (never the captcha answer) and each error
 /// beside its field.
 async fn form_page(
     app: &App,
+    lang: Lang,
     csrf: &CsrfToken,
     form: &ContactForm,
     errors: &FieldErrors,
 ) -> Result<String, WebError> {
     let captcha_token = app.captchas.issue();
-    render_form(app, form, errors, &csrf.0, &captcha_token, app.clock.now())
+    render_form(app, lang, (form, errors), &csrf.0, &captcha_token, app.clock.now())
 }
 
 /// The zones offered without the page's script (which picks the browser's own, any of them).
@@ -164,11 +169,12 @@ const COMMON_ZONES: [&str; 24] = [
     "America/Los_Angeles",
 ];
 
-/// The form page itself; the blank one is rendered with slot markers for the two tokens.
+/// The form page itself, with what was typed and what is wrong with it; the blank one is
+/// rendered with slot markers for the two tokens.
 fn render_form(
     app: &App,
-    form: &ContactForm,
-    errors: &FieldErrors,
+    lang: Lang,
+    (form, errors): (&ContactForm, &FieldErrors),
     csrf_token: &str,
     captcha_token: &str,
     now: OffsetDateTime,
@@ -189,9 +195,10 @@ fn render_form(
     let widest = Duration::hours(14);
     Ok(app.render.render(
         "contact/form.html",
+        lang,
         context! {
             values,
-            errors,
+            errors => worded(app.render.catalogs(), lang, errors),
             csrf_token,
             captcha_token,
             zones,

@@ -16,6 +16,7 @@ use crate::guards::form_body::CsrfChecked;
 use crate::guards::limited::budget;
 use crate::guards::session::OwnerSession;
 use crate::guards::{App, CheckedForm, CsrfToken};
+use crate::i18n::Phrase;
 use crate::ratelimit::LimitKind;
 use crate::sign_in::team::{Team, TeamError, UserEnrolment, MIN_PASSWORD_CHARS};
 
@@ -35,7 +36,7 @@ async fn page(
     admin: &OwnerSession,
     csrf: &CsrfToken,
     status: Status,
-    error: Option<&str>,
+    error: Option<&Phrase>,
 ) -> Page {
     let users: Vec<_> = app
         .store
@@ -50,8 +51,10 @@ async fn page(
         })
         .collect();
     let roles = Role::ALL.map(Role::as_str);
+    let error = error.map(|phrase| app.render.catalogs().phrase(admin.lang(), phrase));
     let html = app.render.render(
         "contact/admin_users.html",
+        admin.lang(),
         context! {
             users, roles, error,
             min_password => MIN_PASSWORD_CHARS,
@@ -72,6 +75,7 @@ fn enrolment_page(
 ) -> Result<RawHtml<String>, WebError> {
     Ok(RawHtml(app.render.render(
         "contact/admin_enrol.html",
+        admin.lang(),
         context! {
             name => &enrolment.name,
             uri => &enrolment.uri,

@@ -5,6 +5,7 @@ use super::users::{Enrolment, RECOVERY_CODES};
 use super::{code_step, hash_password, totp_of};
 use crate::crypto::Vault;
 use crate::domain::{Role, UserName};
+use crate::i18n::{Msg, Phrase};
 use crate::keys::TotpSecret;
 use crate::store::{NewUser, Store, StoreError, UserChange};
 
@@ -13,9 +14,9 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TeamError {
-    /// What was given can't be used; the text says why, for the person who gave it.
-    #[error("{0}")]
-    Refused(String),
+    /// What was given can't be used; the phrase says why, for the person who gave it.
+    #[error("refused: {}", .0.msg.id())]
+    Refused(Phrase),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -43,25 +44,24 @@ pub struct Team<'a> {
 }
 
 fn name_of(raw: &str) -> Result<UserName, TeamError> {
-    UserName::parse(raw).map_err(|e| TeamError::Refused(e.to_string()))
+    UserName::parse(raw).map_err(|e| TeamError::Refused(e.into()))
 }
 
 fn role_of(raw: &str) -> Result<Role, TeamError> {
-    Role::parse(raw).ok_or_else(|| TeamError::Refused("a role is owner, editor or viewer".into()))
+    Role::parse(raw).ok_or_else(|| TeamError::Refused(Msg("users-role-rule").into()))
 }
 
 fn no_such_user(name: &UserName) -> TeamError {
-    TeamError::Refused(format!("there is no user named {}", name.as_str()))
+    TeamError::Refused(Phrase::from(Msg("users-unknown")).with("name", name.as_str()))
 }
 
 fn changed(name: &UserName, change: UserChange) -> Result<(), TeamError> {
     match change {
         UserChange::Done => Ok(()),
         UserChange::NoSuchUser => Err(no_such_user(name)),
-        UserChange::LastOwner => Err(TeamError::Refused(format!(
-            "{} is the last owner: make another user owner first",
-            name.as_str()
-        ))),
+        UserChange::LastOwner => {
+            Err(TeamError::Refused(Phrase::from(Msg("users-last-owner")).with("name", name.as_str())))
+        }
     }
 }
 
@@ -85,9 +85,11 @@ impl Team<'_> {
         let name = name_of(name)?;
         let role = role_of(role)?;
         if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(TeamError::Refused(format!("a password is {MIN_PASSWORD_CHARS} characters or more")));
+            let short = Phrase::from(Msg("users-password-short")).with("min", MIN_PASSWORD_CHARS);
+            return Err(TeamError::Refused(short));
         }
-        let password_hash = hash_password(password).map_err(|e| TeamError::Refused(e.to_string()))?;
+        let password_hash =
+            hash_password(password).map_err(|_| TeamError::Refused(Msg("users-password-unusable").into()))?;
         let (enrolment, sealed) = self.enrolment(&name);
         let added = self
             .store
@@ -102,7 +104,7 @@ impl Team<'_> {
             })
             .await?;
         if !added {
-            return Err(TeamError::Refused(format!("a user named {} exists already", name.as_str())));
+            return Err(TeamError::Refused(Phrase::from(Msg("users-exists")).with("name", name.as_str())));
         }
         Ok(shown(&name, enrolment))
     }
@@ -120,9 +122,7 @@ impl Team<'_> {
     /// A first code from the user's authenticator: from now on they may sign in.
     pub async fn confirm(&self, name: &str, code: &str, unix: u64) -> Result<(), TeamError> {
         let name = name_of(name)?;
-        let wrong = || {
-            TeamError::Refused("That code is not right: check the app's clock and try the next one.".into())
-        };
+        let wrong = || TeamError::Refused(Msg("users-code-wrong").into());
         let user = self.store.user_by_name(name.as_str()).await?.ok_or_else(wrong)?;
         let secret = self
             .vault

@@ -291,8 +291,8 @@ fn write_all(conn: &mut Connection, batch: Vec<Task>) -> rusqlite::Result<Vec<Re
 fn insert(tx: &Connection, s: &SealedSubmission) -> rusqlite::Result<i64> {
     tx.prepare_cached(
         "INSERT INTO submissions (created_at, name, email, phone, preferred_time,
-             message, phone_verdict, phone_country, phone_line_type, phone_carrier, time_zone)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             message, phone_verdict, phone_country, phone_line_type, phone_carrier, time_zone, language)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         s.created_at,
@@ -306,6 +306,7 @@ fn insert(tx: &Connection, s: &SealedSubmission) -> rusqlite::Result<i64> {
         s.phone_line_type,
         s.phone_carrier,
         s.time_zone,
+        s.language,
     ])?;
     let id = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO submission_email_keys (submission_id, email_index) VALUES (?1, ?2)")?

@@ -58,6 +58,8 @@ pub struct SealedSubmission {
     pub preferred_time: String,
     /// The IANA zone the visitor meant it in.
     pub time_zone: String,
+    /// The code of the language the visitor read the form in.
+    pub language: &'static str,
     pub message: String,
     pub phone_verdict: PhoneVerdict,
     pub phone_country: Option<String>,

@@ -16,6 +16,8 @@ pub struct SubmissionRow {
     /// `YYYY-MM-DDTHH:MM` in UTC.
     pub preferred_time: String,
     pub time_zone: String,
+    /// The code of the language the visitor read the form in.
+    pub language: String,
     /// None from the list queries: lists never show the message, the longest field to fetch
     /// and decrypt.
     pub message: Option<String>,
@@ -36,6 +38,7 @@ impl SubmissionRow {
             phone: row.get("phone"),
             preferred_time: row.get("preferred_time"),
             time_zone: row.get("time_zone"),
+            language: row.get("language"),
             message: row.try_get("message").ok(),
             status: row.get("status"),
             phone_verdict: row.get("phone_verdict"),
@@ -63,7 +66,7 @@ pub struct Filter {
 /// What a list shows of each submission.
 macro_rules! summary_columns {
     () => {
-        "id, created_at, name, email, phone, preferred_time, time_zone, status, \
+        "id, created_at, name, email, phone, preferred_time, time_zone, language, status, \
          phone_verdict, phone_country, phone_line_type, phone_carrier"
     };
 }

@@ -611,3 +611,50 @@ async fn a_static_site_embeds_the_form() {
     assert_eq!(stored(dir.path()).await, 1);
     drop(server);
 }
+
+/// The language menu switches the page; each language's form, its errors (the script's, from
+/// the page's words) and its thanks page are in that language and pass axe-core.
+#[rocket::async_test]
+async fn each_language_in_a_browser() {
+    let extra = [("LANGUAGES", "en,de,fr,es"), ("CAPTCHA_MODE", "image")];
+    let Some(f) = Fixture::start(true, 1100, &extra).await else { return };
+    let c = &f.browser.client;
+    let lang = || async {
+        let lang = c.execute("return document.documentElement.lang", vec![]).await.unwrap();
+        lang.as_str().unwrap_or_default().to_string()
+    };
+    c.goto(&f.url("/")).await.unwrap();
+    click(c, "nav.languages a[lang=de]").await;
+    eventually("the German form", || async { lang().await == "de" }).await;
+    screenshot(c, "form-de").await;
+    let pages = [
+        ("de", "Schreiben Sie uns", "Bitte geben Sie Ihren Namen ein.", "Vielen Dank"),
+        ("fr", "Prenons contact", "Veuillez saisir votre nom.", "Merci"),
+        ("es", "Póngase en contacto", "Escriba su nombre.", "Gracias"),
+    ];
+    for (code, heading, name_missing, thanks) in pages {
+        c.goto(&f.url(&format!("/?lang={code}"))).await.unwrap();
+        assert_eq!(lang().await, code);
+        assert_eq!(text_of(c, "h1").await.as_deref(), Some(heading));
+        assert_accessible(c, &format!("form ({code})")).await;
+        click(c, "button[type=submit]").await;
+        eventually("the name error", || async { text_of(c, "#name-error").await.is_some() }).await;
+        assert!(text_of(c, "#name-error").await.unwrap().contains(name_missing), "{code}");
+        assert_accessible(c, &format!("form with errors ({code})")).await;
+        fill_valid(c).await;
+        type_into(c, "captcha_answer", ANSWER).await;
+        click(c, "button[type=submit]").await;
+        eventually("the thanks page", || async { path(c).await == "/thanks" }).await;
+        assert_eq!(lang().await, code, "the thanks page keeps the language");
+        assert_eq!(text_of(c, "h1").await.as_deref(), Some(thanks));
+        assert_accessible(c, &format!("thanks ({code})")).await;
+    }
+    let url = format!("sqlite://{}/data/contact.db", f.dir.path().display());
+    let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();
+    let stored: Vec<String> =
+        rocket_db_pools::sqlx::query_scalar("SELECT language FROM submissions ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, ["de", "fr", "es"], "each submission keeps its language");
+}

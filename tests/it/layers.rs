@@ -31,7 +31,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("infrastructure", &["store", "redis_conn"]),
     (
         "base",
-        &["crypto", "domain", "keys", "config", "clock", "secret", "sync", "ttl_map", "files", "logging"],
+        &[
+            "crypto", "domain", "i18n", "keys", "config", "clock", "secret", "sync", "ttl_map", "files",
+            "logging",
+        ],
     ),
 ];
 

@@ -16,6 +16,7 @@ mod embed;
 mod embedded;
 mod fernet_vectors;
 mod form;
+mod languages;
 mod layers;
 mod lifecycle;
 mod notify;

@@ -126,6 +126,7 @@ async fn a_failing_webhook_is_retried_with_the_same_id_until_it_answers_2xx() {
     assert_eq!(data["email"], "ada@example.com");
     assert_eq!(data["message"], "Please call me about the engine.");
     assert_eq!(data["status"], "new");
+    assert_eq!((data["time_zone"].as_str(), data["language"].as_str()), (Some("UTC"), Some("en")));
     // Delivered: nothing more, however long we wait.
     clock.advance(std::time::Duration::from_secs(24 * 3600));
     rocket::tokio::time::sleep(Duration::from_millis(2500)).await;

@@ -189,6 +189,7 @@ fn sealed(n: usize) -> SealedSubmission {
         phone: format!("phone-{n}"),
         preferred_time: "2026-12-01T09:30".into(),
         time_zone: "UTC".into(),
+        language: "en",
         message: String::new(),
         phone_verdict: PhoneVerdict::NotChecked,
         phone_carrier: None,

@@ -250,7 +250,7 @@ fn the_command_line_keeps_an_owner_and_checks_what_it_is_given() {
         let err = String::from_utf8_lossy(&out.stderr).to_string();
         assert!(!out.status.success() && err.contains(says), "{args:?}: {err}");
     };
-    refused(&["admin", "add", "Olga"], "a-password-long-enough\n", "only a-z");
+    refused(&["admin", "add", "Olga"], "a-password-long-enough\n", "a-z, 0-9");
     refused(&["admin", "add", "olga"], "short\n", "12 characters");
     refused(
         &["admin", "add", "olga", "--role", "admin"],
