@@ -4,7 +4,7 @@
 
 pub use crate::config::secrets::{bootstrap, fresh_env_lines, otpauth_uri, Bootstrap, Mode};
 pub use crate::config::{Listen, Sources};
-pub use crate::logging::Logger;
+pub use crate::logging::{LogFormat, Logger};
 pub use crate::maintenance::{ExportFormat, Maintenance, MaintenanceError};
 pub use crate::secret::Secret;
 pub use crate::sign_in::hash_password;

@@ -3,14 +3,16 @@
 //! path; on every response under that path it adds the security headers.
 
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::Header;
-use rocket::{Build, Orbit, Request, Response, Rocket};
+use rocket::{Build, Data, Orbit, Request, Response, Rocket};
 
 use crate::clock::Clock;
 use crate::config::secrets::{self, Mode};
 use crate::config::{BasePath, Config};
+use crate::guards::language::language_of;
 use crate::guards::App;
 use crate::state::{ContactState, Instances};
 use crate::{errors, headers, routes};
@@ -23,6 +25,9 @@ pub struct ContactClient {
     generate_secrets: bool,
     mounted: OnceLock<Mounted>,
 }
+
+/// When a request began (set on every request, read for those under the base path).
+struct Began(Instant);
 
 /// Where the instance answers, known from ignition on; checked on every response.
 struct Mounted {
@@ -62,7 +67,10 @@ impl ContactClient {
 #[rocket::async_trait]
 impl Fairing for ContactClient {
     fn info(&self) -> Info {
-        Info { name: "ContactClient", kind: Kind::Ignite | Kind::Liftoff | Kind::Response | Kind::Shutdown }
+        Info {
+            name: "ContactClient",
+            kind: Kind::Ignite | Kind::Liftoff | Kind::Request | Kind::Response | Kind::Shutdown,
+        }
     }
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
@@ -127,11 +135,25 @@ impl Fairing for ContactClient {
             .register(base.join("/admin"), routes::admin_catchers()))
     }
 
+    /// When the request began, for its duration in the metrics.
+    async fn on_request(&self, req: &mut Request<'_>, _data: &mut Data<'_>) {
+        req.local_cache(|| Began(Instant::now()));
+    }
+
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
         let path = req.uri().path();
         let Some(mounted) = self.mounted.get().filter(|m| m.base.contains(path.as_str())) else {
             return;
         };
+        if let Some(app) = App::of(req) {
+            let route = req.route().map_or("unmatched", |r| r.uri.unmounted_origin.path().as_str());
+            let took = req.local_cache(|| Began(Instant::now())).0.elapsed();
+            app.metrics.request_answered(route, res.status().code, took.as_secs_f64());
+            let worded = res.content_type().is_some_and(|c| c.is_html() || c.is_json());
+            if worded && app.render.languages().several() {
+                res.set_header(Header::new("Content-Language", language_of(req).code()));
+            }
+        }
         headers::secure(res);
         if mounted.admin.contains(path.as_str()) {
             res.set_header(Header::new("Cache-Control", "no-store"));

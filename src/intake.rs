@@ -83,6 +83,7 @@ pub async fn accept(
         (parsed, solved) => {
             let mut errors = parsed.err().unwrap_or_default();
             if let Err(problem) = solved {
+                state.metrics.captcha_failed("submit");
                 errors.insert("captcha_answer", problem);
             }
             return Err(IntakeError::Invalid(errors));
@@ -111,6 +112,7 @@ pub async fn accept(
     let sealed = seal(state, &details, verdict, phone, now, lang);
     let notify = sealed.notify.any();
     let id = state.store.insert_submission(sealed).await?;
+    state.metrics.submission_stored();
     if notify {
         state.notifier.submission_stored();
     }

@@ -36,6 +36,7 @@ mod i18n;
 mod intake;
 mod logging;
 mod maintenance;
+mod metrics;
 mod notify;
 mod phone;
 #[cfg(test)]

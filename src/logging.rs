@@ -30,13 +30,53 @@ impl LogThrottle {
 /// URIs into some of its lines ("Dispatching salvaged request to catcher: FOO /?email=…"),
 /// and a query may carry an address; no header or form value is ever written by either.
 /// Installed before Rocket starts, so Rocket's own logger stands aside.
-pub struct Logger;
+pub struct Logger(LogFormat);
+
+/// How each line is written (`LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// `INFO  message`, for a person reading the journal.
+    Text,
+    /// One JSON object a line (`time`, `level`, `target`, `message`), for a log collector.
+    Json,
+}
+
+impl LogFormat {
+    pub fn parse(raw: &str) -> Result<LogFormat, &'static str> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err("must be text or json"),
+        }
+    }
+}
 
 impl Logger {
-    pub fn install() -> Result<(), log::SetLoggerError> {
-        log::set_logger(&Logger)?;
+    pub fn install(format: LogFormat) -> Result<(), log::SetLoggerError> {
+        log::set_boxed_logger(Box::new(Logger(format)))?;
         log::set_max_level(log::LevelFilter::Info);
         Ok(())
+    }
+
+    /// A record's line, without its newline.
+    fn line(&self, record: &log::Record<'_>) -> String {
+        let message = record.args().to_string();
+        let message = if ours(record.target()) { message } else { without_queries(&message) };
+        match self.0 {
+            LogFormat::Text => format!("{:<5} {}", record.level(), message.trim()),
+            LogFormat::Json => {
+                let time = time::OffsetDateTime::now_utc()
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default();
+                serde_json::json!({
+                    "time": time,
+                    "level": record.level().as_str(),
+                    "target": record.target(),
+                    "message": message.trim(),
+                })
+                .to_string()
+            }
+        }
     }
 }
 
@@ -72,9 +112,7 @@ impl log::Log for Logger {
         if !self.enabled(record.metadata()) {
             return;
         }
-        let message = record.args().to_string();
-        let message = if ours(record.target()) { message } else { without_queries(&message) };
-        eprintln!("{:<5} {}", record.level(), message.trim());
+        eprintln!("{}", self.line(record));
     }
 
     fn flush(&self) {}
@@ -92,5 +130,21 @@ mod tests {
         );
         assert_eq!(without_queries("why? because"), "why?… because");
         assert_eq!(without_queries("no query here"), "no query here");
+    }
+
+    #[test]
+    fn json_lines_are_one_object_each_and_cut_queries_too() {
+        let logger = Logger(LogFormat::Json);
+        let args = format_args!("Matched: GET /contact/?email=ada@example.com\nsecond line");
+        let record =
+            log::Record::builder().args(args).level(log::Level::Warn).target("rocket::server").build();
+        let line = logger.line(&record);
+        assert!(!line.contains('\n'), "{line}");
+        let object: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(object["level"], "WARN");
+        assert_eq!(object["target"], "rocket::server");
+        assert_eq!(object["message"], "Matched: GET /contact/?…\nsecond line");
+        assert!(object["time"].as_str().unwrap().ends_with('Z'));
+        assert!(LogFormat::parse("JSON").is_ok() && LogFormat::parse("xml").is_err());
     }
 }

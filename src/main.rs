@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use contact_client::appliance::{
-    self, Bootstrap, ExportFormat, Listen, Maintenance, MaintenanceError, Mode, Secret, Sources,
+    self, Bootstrap, ExportFormat, Listen, LogFormat, Maintenance, MaintenanceError, Mode, Secret, Sources,
 };
 use contact_client::{Config, ContactClient};
 use figment::Figment;
@@ -206,19 +206,26 @@ fn load(sources: &Sources, mode: Mode) -> Result<Loaded, Failure> {
 
 fn serve(sources: &Sources) -> Result<(), Failure> {
     let Loaded { config, listen, bootstrap } = load(sources, Mode::Write)?;
+    // Before Rocket starts, so that Rocket's own logger (which writes request URIs) stands aside.
+    if let Err(e) = appliance::Logger::install(listen.log_format) {
+        eprintln!("contact-client: no logger ({e})");
+    }
     if !bootstrap.generated.is_empty() {
-        eprintln!(
-            "contact-client: generated {} and kept them in {} (mode 0600); back this file up",
+        log::warn!(
+            "generated {} and kept them in {} (mode 0600); back this file up",
             bootstrap.generated.join(", "),
             bootstrap.path.display()
         );
     }
     if let Some(totp) = &bootstrap.new_totp_secret {
-        print_enrolment(totp);
-    }
-    // Before Rocket starts, so that Rocket's own logger (which writes request URIs) stands aside.
-    if let Err(e) = appliance::Logger::install() {
-        eprintln!("contact-client: no logger ({e})");
+        match listen.log_format {
+            LogFormat::Text => print_enrolment(totp),
+            // A collector gets the link as one line; the QR code is for a terminal.
+            LogFormat::Json => log::warn!(
+                "admin sign-in (shown once): enter this URI in an authenticator app: {}",
+                appliance::otpauth_uri(totp)
+            ),
+        }
     }
     let rocket_config = Figment::from(rocket::Config::default())
         .merge(("address", listen.address))

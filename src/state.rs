@@ -11,6 +11,7 @@ use crate::config::{AppEnv, Config, LimitStorage};
 use crate::crypto::{derive_key, hex, BlindIndex, CsrfKey, Vault};
 use crate::i18n::Catalogs;
 use crate::logging::LogThrottle;
+use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use crate::phone::PhoneChecker;
 use crate::ratelimit::Limiter;
@@ -40,6 +41,8 @@ pub enum StartError {
     Overrides(#[from] crate::assets::OverrideError),
     #[error(transparent)]
     Template(#[from] crate::render::RenderError),
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
 }
 
 pub struct ContactState {
@@ -62,6 +65,7 @@ pub struct ContactState {
     pub retention: Arc<Retention>,
     /// Warnings a failure could repeat, written at most every ten seconds each.
     pub log: Arc<LogThrottle>,
+    pub metrics: Metrics,
     /// Submissions that filled the honeypot: answered like a success, never stored.
     pub honeypot_hits: AtomicU64,
     /// The last id a honeypot hit was given, so the next one gets a later id, as stored
@@ -124,6 +128,7 @@ impl ContactState {
             notifier,
             retention,
             log,
+            metrics: Metrics::new()?,
             honeypot_hits: AtomicU64::new(0),
             last_decoy_id: AtomicI64::new(0),
         })

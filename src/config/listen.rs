@@ -6,11 +6,13 @@ use std::net::IpAddr;
 use figment::Figment;
 
 use super::{ConfigError, Section};
+use crate::logging::LogFormat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Listen {
     pub address: IpAddr,
     pub port: u16,
+    pub log_format: LogFormat,
 }
 
 impl Listen {
@@ -26,7 +28,8 @@ impl Listen {
             Ok(p) if p > 0 => Ok(p),
             _ => Err("must be a port number from 1 to 65535"),
         })?;
-        Ok(Listen { address, port })
+        let log_format = s.parsed("log_format", LogFormat::parse)?;
+        Ok(Listen { address, port, log_format })
     }
 
     /// `http://host:port` for reaching the server from this machine (an unspecified listen

@@ -44,6 +44,7 @@ pub const SETTINGS: &[Setting] = &[
     setting("env", &["FLASK_ENV", "APP_ENV"], "production", "`production` (Secure cookies) or `development`."),
     setting("address", &["ADDRESS"], "127.0.0.1", "The appliance's listen address."),
     setting("port", &["PORT"], "8080", "The appliance's listen port."),
+    setting("log_format", &["LOG_FORMAT"], "text", "The appliance's log lines: `text`, or `json` (one object a line: `time`, `level`, `target`, `message`). Either way without personal data or secrets."),
     setting("base_path", &["BASE_PATH"], "/", "Where the whole system is mounted, e.g. `/contact`."),
     setting("proxy_ip_header", &["PROXY_IP_HEADER"], "", "The header holding the client address behind a proxy (`X-Real-IP` behind NGINX). Unset: the socket's address; no header is trusted."),
     setting("captcha.mode", &["CAPTCHA_MODE"], "pow", "`pow`: a proof of work solved in the background, or the image answer, passes; `image`: only the image answer."),
@@ -65,7 +66,7 @@ pub const SETTINGS: &[Setting] = &[
     setting("default_time_zone", &["DEFAULT_TIME_ZONE"], "UTC", "The IANA time zone (`Europe/Berlin`) a preferred time is meant in when the form sends none (the page's script sends the visitor's)."),
     setting("templates_dir", &["TEMPLATES_DIR"], "", "A directory whose files replace the embedded templates of the same name (`form.html`, `email/owner.txt`, …); each is compiled at start. Unset: the embedded ones."),
     setting("static_dir", &["STATIC_DIR"], "", "A directory whose files replace the embedded static files of the same name (`style.css`, …) or add new ones. Unset: the embedded ones."),
-    setting("metrics_token", &["METRICS_TOKEN"], "", "16+ characters: `Authorization: Bearer <token>` shows `/healthz`'s details. Unset: details for signed-in admins only."),
+    setting("metrics_token", &["METRICS_TOKEN"], "", "16+ characters: `Authorization: Bearer <token>` shows `/healthz`'s details and reads `/metrics` (Prometheus; docs/operations.md). Unset: `/healthz` details for signed-in admins only, no `/metrics`."),
 ];
 
 /// The setting of a key (every key the validation reads is in the table).

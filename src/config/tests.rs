@@ -149,6 +149,7 @@ fn bad_values_give_one_clear_line_without_the_value() {
         ("ADDRESS", "not-an-address", "IP address"),
         ("PORT", "70000", "port number"),
         ("PORT", "eighty", "port number"),
+        ("LOG_FORMAT", "xml-lines", "text or json"),
         ("BASE_PATH", "contact-no-slash", "must start with /"),
         ("BASE_PATH", "/a/../etc", "segments"),
         ("PROXY_IP_HEADER", "X Real IP", "header name"),

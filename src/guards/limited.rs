@@ -30,6 +30,7 @@ async fn admit(req: &Request<'_>, kind: LimitKind) -> Result<(), Status> {
     match app.limiter.check(kind, client).await {
         Verdict::Allowed => Ok(()),
         Verdict::Limited { retry_after } => {
+            app.metrics.rate_limited(kind.name());
             let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
             req.local_cache(|| RetryAfter(secs.max(1)));
             Err(Status::TooManyRequests)

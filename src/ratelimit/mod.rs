@@ -41,7 +41,7 @@ impl LimitKind {
     const ALL: [LimitKind; 5] =
         [LimitKind::Submit, LimitKind::Captcha, LimitKind::Verify, LimitKind::Login, LimitKind::Default];
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             LimitKind::Submit => "submit",
             LimitKind::Captcha => "captcha",

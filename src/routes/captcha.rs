@@ -77,6 +77,9 @@ async fn verify(app: App, body: Data<'_>) -> Result<(Status, Json<Value>), WebEr
         }
     };
     let check = app.captchas.verify(&token, &answer).await?;
+    if check != Check::Right {
+        app.metrics.captcha_failed("verify");
+    }
     Ok((Status::Ok, Json(json!({ "valid": check == Check::Right }))))
 }
 

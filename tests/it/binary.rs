@@ -256,3 +256,27 @@ fn another_process_reading_the_database_takes_nothing_away() {
     drop(server);
     assert_eq!(exported_rows(dir.path()), 4);
 }
+
+/// `LOG_FORMAT=json`: every line the server writes is one JSON object, with the same care for
+/// personal data as the text lines; the first start's enrolment link is one such line.
+#[test]
+fn json_logs_are_one_object_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("APP_ENV", "development"), ("CAPTCHA_TEST_ANSWER", "pass"), ("LOG_FORMAT", "json")];
+    let server = Server::start(dir.path(), &env);
+    assert_eq!(submit_over_http(&server.addr, "json-probe@example.com"), 303);
+    http::get(&server.addr, "/nowhere?email=json-probe@example.com").unwrap();
+    let log = server.stop();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON line: {l}")))
+        .collect();
+    assert!(lines.len() >= 2, "{log}");
+    assert!(lines
+        .iter()
+        .all(|l| l["level"].is_string() && l["message"].is_string() && l["time"].is_string()));
+    let said = |text: &str| lines.iter().any(|l| l["message"].as_str().unwrap_or_default().contains(text));
+    assert!(said("CAPTCHA_TEST_ANSWER") && said("otpauth://totp/"), "{log}");
+    assert!(!log.contains("json-probe"), "{log}");
+}

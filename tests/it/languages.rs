@@ -96,6 +96,9 @@ async fn lang_in_the_address_wins_and_is_kept() {
     assert!(html.contains("Merci") && html.contains("href=\"/?lang=fr\""));
     let (_, login) = page(c, "/admin/login", Some("de")).await;
     assert!(login.contains("<h1>Se connecter</h1>"), "the admin's pages keep it too");
+    assert!(login.contains("<a href=\"?lang=de\" lang=\"de\""), "the admin's bar has the menu");
+    let res = c.get("/thanks").dispatch().await;
+    assert_eq!(res.headers().get_one("Content-Language"), Some("fr"));
     let (_, html) = page(c, "/?lang=es", None).await;
     assert_eq!(html_lang(&html), "es", "a new choice replaces it");
 }

@@ -32,8 +32,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "base",
         &[
-            "crypto", "domain", "i18n", "keys", "config", "clock", "secret", "sync", "ttl_map", "files",
-            "logging",
+            "crypto", "domain", "i18n", "metrics", "keys", "config", "clock", "secret", "sync", "ttl_map",
+            "files", "logging",
         ],
     ),
 ];

@@ -19,6 +19,7 @@ mod form;
 mod languages;
 mod layers;
 mod lifecycle;
+mod metrics;
 mod notify;
 mod overrides;
 mod phone;
