@@ -1,10 +1,11 @@
 //! The shipped Fluent catalogs, one bundle per language, built once at start and shared by
 //! every page, error and email of an instance.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::RwLock;
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::FluentResource;
+use fluent_bundle::{FluentResource, FluentValue};
 use fluent_syntax::ast;
 
 use super::{Lang, Msg, Phrase};
@@ -23,6 +24,12 @@ pub struct Catalogs {
     bundles: Vec<FluentBundle<FluentResource>>,
     /// Per language: Monday to Sunday, short, as every listed preferred time shows them.
     weekdays: Vec<[String; 7]>,
+    /// Per language: every message that reads no variable, worded once (a page of the admin's
+    /// names a hundred of them).
+    plain: Vec<HashMap<String, String>>,
+    /// Per language: messages worded with values before (a row's status, an audit action), up
+    /// to [`REMEMBERED`] of them: a list page words the same few again and again.
+    remembered: Vec<RwLock<HashMap<String, String>>>,
     /// Per language: each message id and the variables it reads, for the completeness check.
     entries: Vec<BTreeMap<String, BTreeSet<String>>>,
     /// Per language: what could not be parsed (a test keeps it empty).
@@ -31,8 +38,14 @@ pub struct Catalogs {
 
 impl Catalogs {
     pub fn shipped() -> Catalogs {
-        let mut catalogs =
-            Catalogs { bundles: Vec::new(), weekdays: Vec::new(), entries: Vec::new(), problems: Vec::new() };
+        let mut catalogs = Catalogs {
+            bundles: Vec::new(),
+            weekdays: Vec::new(),
+            plain: Vec::new(),
+            remembered: Lang::SHIPPED.iter().map(|_| RwLock::default()).collect(),
+            entries: Vec::new(),
+            problems: Vec::new(),
+        };
         for (lang, source) in Lang::SHIPPED.into_iter().zip(SOURCES) {
             let (resource, mut problems) = match FluentResource::try_new(source.to_string()) {
                 Ok(resource) => (resource, Vec::new()),
@@ -61,6 +74,12 @@ impl Catalogs {
                 catalogs.format(lang, "weekday", Some(&args))
             });
             catalogs.weekdays.push(days);
+            let plain = catalogs.entries[lang.index()]
+                .iter()
+                .filter(|(_, variables)| variables.is_empty())
+                .map(|(id, _)| (id.clone(), catalogs.worded(lang, id, None)))
+                .collect();
+            catalogs.plain.push(plain);
         }
         catalogs
     }
@@ -84,6 +103,29 @@ impl Catalogs {
     }
 
     pub fn format(&self, lang: Lang, id: &str, args: Option<&Args<'_>>) -> String {
+        let Some(args) = args.filter(|args| args.iter().next().is_some()) else {
+            return match self.plain[lang.index()].get(id) {
+                Some(text) => text.clone(),
+                None => self.worded(lang, id, None),
+            };
+        };
+        let Some(key) = memo_key(id, args) else {
+            return self.worded(lang, id, Some(args));
+        };
+        let remembered = &self.remembered[lang.index()];
+        if let Some(text) = remembered.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return text.clone();
+        }
+        let text = self.worded(lang, id, Some(args));
+        let mut remembered = remembered.write().unwrap_or_else(|e| e.into_inner());
+        if remembered.len() < REMEMBERED {
+            remembered.insert(key, text.clone());
+        }
+        text
+    }
+
+    /// The message formatted by Fluent.
+    fn worded(&self, lang: Lang, id: &str, args: Option<&Args<'_>>) -> String {
         let bundle = &self.bundles[lang.index()];
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
             log::error!("catalog {}: no message {id}", lang.code());
@@ -107,6 +149,26 @@ impl Catalogs {
     pub fn problems(&self, lang: Lang) -> &[String] {
         &self.problems[lang.index()]
     }
+}
+
+/// How many messages with values each language keeps worded.
+const REMEMBERED: usize = 4096;
+
+/// `id` and its values as one key; none when a value is neither text nor a number.
+fn memo_key(id: &str, args: &Args<'_>) -> Option<String> {
+    let mut key = String::with_capacity(64);
+    key.push_str(id);
+    for (name, value) in args.iter() {
+        key.push('\u{1}');
+        key.push_str(name);
+        key.push('=');
+        match value {
+            FluentValue::String(text) => key.push_str(text),
+            FluentValue::Number(number) => key.push_str(&number.value.to_string()),
+            _ => return None,
+        }
+    }
+    Some(key)
 }
 
 fn messages_of(resource: &FluentResource) -> BTreeMap<String, BTreeSet<String>> {
@@ -264,6 +326,25 @@ mod tests {
         let unused: Vec<_> =
             english.keys().filter(|id| !used.contains(*id) && !composed.contains(&id.as_str())).collect();
         assert!(unused.is_empty(), "in the catalog but never used: {unused:?}");
+    }
+
+    #[test]
+    fn words_kept_from_before_are_the_words_fluent_gives() {
+        let catalogs = Catalogs::shipped();
+        for (status, count) in [("new", 1), ("spam", 2), ("new", 2), ("new", 1)] {
+            let mut args = Args::new();
+            args.set("status", status);
+            args.set("count", count);
+            for id in ["status-name", "people-caption"] {
+                let kept = catalogs.format(Lang::De, id, Some(&args));
+                assert_eq!(kept, catalogs.worded(Lang::De, id, Some(&args)), "{id} {status} {count}");
+            }
+        }
+        assert_eq!(
+            catalogs.format(Lang::De, "status-name", None),
+            catalogs.worded(Lang::De, "status-name", None)
+        );
+        assert_eq!(catalogs.format(Lang::Fr, "col-received", Some(&Args::new())), "Reçue");
     }
 
     #[test]

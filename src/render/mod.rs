@@ -126,12 +126,15 @@ fn translate(
     id: &str,
     kwargs: Kwargs,
 ) -> Result<String, minijinja::Error> {
+    // Borrowed from the arguments, not copied: a list page words a status on every row.
     let mut args = Args::new();
     for key in kwargs.args() {
-        let value: Value = kwargs.get(key)?;
-        match value.as_i64() {
-            Some(number) => args.set(key.to_string(), number),
-            None => args.set(key.to_string(), value.to_string()),
+        if let Ok(number) = kwargs.get::<i64>(key) {
+            args.set(key, number);
+        } else if let Ok(text) = kwargs.get::<&str>(key) {
+            args.set(key, text);
+        } else {
+            args.set(key, kwargs.get::<Value>(key)?.to_string());
         }
     }
     Ok(catalogs.format(lang_of(state), id, Some(&args)))
