@@ -23,6 +23,7 @@ mod metrics;
 mod notify;
 mod overrides;
 mod phone;
+mod postgres;
 mod pow;
 mod ratelimit;
 mod readme;

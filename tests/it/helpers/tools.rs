@@ -1,6 +1,7 @@
 //! Real components the tests start themselves (free port, temp dir), and the rule for when
 //! one is missing: `SKIPPED: <tool> not found` and pass, unless `CONTACT_TEST_STRICT=1`.
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
@@ -141,5 +142,114 @@ impl RedisServer {
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// A PostgreSQL tool: on PATH, else in Debian's versioned folder (`/usr/lib/postgresql/15/bin`),
+/// the newest there.
+fn postgres_tool(tool: &str) -> Option<PathBuf> {
+    find(tool).or_else(|| {
+        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .flatten()
+            .map(|e| e.path().join("bin").join(tool))
+            .collect();
+        versions.sort();
+        versions.into_iter().rev().find(|candidate| candidate.is_file())
+    })
+}
+
+/// A PostgreSQL server of a test's own: `initdb` into a temporary directory, `postgres` on a
+/// free loopback port with trust for the user `contact`, stopped and removed on drop. Run as
+/// root, both run as Debian's unprivileged `postgres` user (PostgreSQL refuses root).
+pub struct PostgresServer {
+    child: Option<Child>,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl PostgresServer {
+    pub fn start() -> Option<PostgresServer> {
+        let (Some(initdb), Some(postgres)) = (postgres_tool("initdb"), postgres_tool("postgres")) else {
+            skip("postgresql");
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let as_root = unsafe { libc::geteuid() } == 0;
+        if as_root {
+            let owner =
+                Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().unwrap();
+            assert!(owner.success(), "the postgres user owns the test's directory");
+        }
+        // As root, run `program` through runuser as the postgres user; otherwise as ourselves.
+        let command = |program: &PathBuf| {
+            if as_root {
+                let mut c = Command::new("runuser");
+                c.args(["-u", "postgres", "--"]).arg(program);
+                c
+            } else {
+                Command::new(program)
+            }
+        };
+        let data = dir.path().join("data");
+        let init = command(&initdb)
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "contact", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("initdb runs");
+        assert!(init.success(), "initdb made a cluster");
+        let port = super::http::free_port();
+        let child = command(&postgres)
+            .arg("-D")
+            .arg(&data)
+            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+            .arg("-c")
+            .arg(format!("unix_socket_directories={}", dir.path().display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("postgres starts");
+        let server = PostgresServer { child: Some(child), port, dir };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while server.psql("postgres", "SELECT 1").is_err() {
+            assert!(Instant::now() < deadline, "postgres did not answer");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(server)
+    }
+
+    /// `postgres://contact@127.0.0.1:<port>/<database>`.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://contact@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// Runs `sql` in `database` with psql: its unaligned output, or psql's error.
+    pub fn psql(&self, database: &str, sql: &str) -> Result<String, String> {
+        let psql = postgres_tool("psql").ok_or("psql not found")?;
+        let out = Command::new(psql)
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", &self.url(database), "-c", sql])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).to_string())
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+}
+
+impl Drop for PostgresServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            kill_group(&mut child);
+        }
     }
 }
