@@ -14,6 +14,7 @@ use crate::config::{BasePath, Rate};
 use crate::crypto::Vault;
 use crate::domain::{Email, Message, Name, Phone, PreferredTime, TimeZone};
 use crate::guards::form_body::Fields;
+use crate::i18n::Languages;
 use crate::keys::{FernetKeys, SecretKey, TotpSecret};
 
 fn config() -> ProptestConfig {
@@ -125,6 +126,24 @@ proptest! {
             prop_assert!(TotpSecret::parse(&totp.base32()).is_ok());
         }
         let _ = FernetKeys::parse(&raw);
+        if let Ok(languages) = Languages::parse(&raw) {
+            let codes: Vec<&str> = languages.offered().iter().map(|l| l.code()).collect();
+            prop_assert_eq!(Languages::parse(&codes.join(",")), Ok(languages.clone()));
+        }
+    }
+
+    #[test]
+    fn any_accept_language_picks_an_offered_language(
+        header in "[a-zA-Z*;=q0-9., -]{0,80}",
+        offered in prop::sample::subsequence(vec!["en", "de", "fr", "es"], 1..=4),
+    ) {
+        let languages = Languages::parse(&offered.join(",")).unwrap();
+        let picked = languages.negotiate(Some(&header));
+        prop_assert!(languages.offered().contains(&picked), "{} from {:?}", picked.code(), header);
+        for lang in languages.offered() {
+            // Asked for first and alone, an offered language is always the one picked.
+            prop_assert_eq!(languages.negotiate(Some(&format!("{}, {header}", lang.code()))), *lang);
+        }
     }
 
     #[test]
