@@ -48,6 +48,12 @@ pub fn describe(config: &Config, listen: &Listen) -> String {
             if config.numverify.api_key.is_some() { "on" } else { "off (local phone validation)" }
         ),
         format!("  rate limits:   {}", if config.ratelimit.enabled { "on" } else { "OFF" }),
+        format!(
+            "  languages:     {}",
+            config.languages.offered().iter().map(|l| l.code()).collect::<Vec<_>>().join(", ")
+        ),
+        format!("  metrics:       {}", if config.metrics_token.is_some() { "on (/metrics)" } else { "off" }),
+        format!("  log format:    {}", listen.log_format.name()),
     ];
     if config.captcha_test_answer.is_some() {
         lines.push("  captcha:       TEST MODE (CAPTCHA_TEST_ANSWER is set)".into());

@@ -49,6 +49,13 @@ impl LogFormat {
             _ => Err("must be text or json"),
         }
     }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        }
+    }
 }
 
 impl Logger {

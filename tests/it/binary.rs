@@ -108,6 +108,9 @@ fn keygen_prints_a_usable_env_file() {
     let check = Command::new(BIN).current_dir(dir.path()).env_clear().arg("check").output().unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
     let summary = String::from_utf8_lossy(&check.stdout);
+    for line in ["  languages:     en", "  metrics:       off", "  log format:    text"] {
+        assert!(summary.contains(line), "{summary}");
+    }
     for line in stdout.lines() {
         let value = line.split_once('=').unwrap().1;
         assert!(!summary.contains(value), "check printed a secret");
