@@ -657,4 +657,26 @@ async fn each_language_in_a_browser() {
             .await
             .unwrap();
     assert_eq!(stored, ["de", "fr", "es"], "each submission keeps its language");
+
+    // The admin's pages in each language: accessible, and the longer words still fit a phone.
+    c.goto(&f.url("/admin/login?lang=de")).await.unwrap();
+    type_into(c, "code", &totp_code(TOTP_SECRET, unix_now())).await;
+    click(c, "button[type=submit]").await;
+    eventually("the dashboard", || async { path(c).await == "/admin" }).await;
+    for (code, heading) in [("de", "Anfragen"), ("fr", "Demandes"), ("es", "Solicitudes")] {
+        for page in ["/admin", "/admin/submissions/1"] {
+            c.set_window_size(1100, 900).await.unwrap();
+            c.goto(&f.url(&format!("{page}?lang={code}"))).await.unwrap();
+            assert_eq!(lang().await, code);
+            assert_accessible(c, &format!("{page} ({code})")).await;
+            c.set_window_size(390, 900).await.unwrap();
+            let overflow = c
+                .execute("return document.documentElement.scrollWidth > window.innerWidth + 1", vec![])
+                .await
+                .unwrap();
+            assert_eq!(overflow, json!(false), "{page} ({code}): no sideways scrolling at 390 px");
+        }
+        c.goto(&f.url(&format!("/admin?lang={code}"))).await.unwrap();
+        assert_eq!(text_of(c, "h1").await.as_deref(), Some(heading));
+    }
 }
