@@ -81,9 +81,6 @@ impl<'r> Responder<'r, 'static> for WebError {
                 }
             },
             WebError::TooMany { retry_after } => {
-                if let Some(app) = App::of(req) {
-                    app.metrics.rate_limited("account");
-                }
                 req.local_cache(|| RetryAfter(retry_after.max(1)));
                 error_response(req, Status::TooManyRequests)
             }

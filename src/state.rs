@@ -9,7 +9,7 @@ use crate::captcha::{CaptchaKeys, Captchas};
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config, LimitStorage};
 use crate::crypto::{derive_key, hex, BlindIndex, CsrfKey, Vault};
-use crate::i18n::Catalogs;
+use crate::i18n::{Catalogs, Lang};
 use crate::logging::LogThrottle;
 use crate::metrics::Metrics;
 use crate::notify::Notifier;
@@ -55,7 +55,7 @@ pub struct ContactState {
     pub render: Renderer,
     /// The blank form in each shipped language, rendered once a minute and filled with each
     /// visitor's two tokens.
-    pub blank_forms: [Periodic<2>; 4],
+    pub blank_forms: [Periodic<2>; Lang::SHIPPED.len()],
     pub csrf: CsrfKey,
     pub cookies: CookieNames,
     pub captchas: Captchas,

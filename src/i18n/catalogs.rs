@@ -27,8 +27,9 @@ pub struct Catalogs {
     /// Per language: every message that reads no variable, worded once (a page of the admin's
     /// names a hundred of them).
     plain: Vec<HashMap<String, String>>,
-    /// Per language: messages worded with values before (a row's status, an audit action), up
-    /// to [`REMEMBERED`] of them: a list page words the same few again and again.
+    /// Per language: messages worded with values before (a row's status, an audit action): a
+    /// list page words the same few again and again. Emptied when it holds [`REMEMBERED`], so
+    /// one-off wordings (an email's request number) never crowd the recurring ones out.
     remembered: Vec<RwLock<HashMap<String, String>>>,
     /// Per language: each message id and the variables it reads, for the completeness check.
     entries: Vec<BTreeMap<String, BTreeSet<String>>>,
@@ -71,7 +72,7 @@ impl Catalogs {
             let days = std::array::from_fn(|i| {
                 let mut args = Args::new();
                 args.set("day", i + 1);
-                catalogs.format(lang, "weekday", Some(&args))
+                catalogs.worded(lang, "weekday", Some(&args))
             });
             catalogs.weekdays.push(days);
             let plain = catalogs.entries[lang.index()]
@@ -104,7 +105,7 @@ impl Catalogs {
 
     pub fn format(&self, lang: Lang, id: &str, args: Option<&Args<'_>>) -> String {
         let Some(args) = args.filter(|args| args.iter().next().is_some()) else {
-            return match self.plain[lang.index()].get(id) {
+            return match self.plain.get(lang.index()).and_then(|plain| plain.get(id)) {
                 Some(text) => text.clone(),
                 None => self.worded(lang, id, None),
             };
@@ -118,9 +119,10 @@ impl Catalogs {
         }
         let text = self.worded(lang, id, Some(args));
         let mut remembered = remembered.write().unwrap_or_else(|e| e.into_inner());
-        if remembered.len() < REMEMBERED {
-            remembered.insert(key, text.clone());
+        if remembered.len() >= REMEMBERED {
+            remembered.clear();
         }
+        remembered.insert(key, text.clone());
         text
     }
 
@@ -151,7 +153,7 @@ impl Catalogs {
     }
 }
 
-/// How many messages with values each language keeps worded.
+/// How many messages with values each language keeps worded before it starts again.
 const REMEMBERED: usize = 4096;
 
 /// `id` and its values as one key; none when a value is neither text nor a number.
@@ -345,6 +347,18 @@ mod tests {
             catalogs.worded(Lang::De, "status-name", None)
         );
         assert_eq!(catalogs.format(Lang::Fr, "col-received", Some(&Args::new())), "Reçue");
+        for id in 0..(REMEMBERED as i64 + 10) {
+            let mut args = Args::new();
+            args.set("id", id);
+            catalogs.format(Lang::De, "email-owner-subject", Some(&args));
+        }
+        let kept = catalogs.remembered[Lang::De.index()].read().unwrap().len();
+        assert!(kept <= REMEMBERED, "one-off wordings stay bounded: {kept}");
+        let mut args = Args::new();
+        args.set("status", "closed");
+        catalogs.format(Lang::De, "status-name", Some(&args));
+        let remembered = catalogs.remembered[Lang::De.index()].read().unwrap();
+        assert!(remembered.contains_key("status-name\u{1}status=closed"), "a new wording is still kept");
     }
 
     #[test]

@@ -105,6 +105,12 @@ async fn audit_entry(
     Ok(app.store.audit(AuditEntry { at: &at, action, ip: &ip, submission_id, count, actor }).await?)
 }
 
+/// What the admin's pages read from, with the days of the week in the admin's language.
+pub(super) fn shelf<'a>(app: &'a App, admin: &AdminSession) -> Shelf<'a> {
+    let weekdays = app.render.catalogs().weekdays(admin.lang());
+    Shelf { store: &app.store, vault: &app.vault, email_index: &app.email_index, weekdays }
+}
+
 /// `?page=` as a page number: 1 when it is missing or nonsense.
 fn page_number(raw: Option<&str>) -> u32 {
     raw.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p > 0).unwrap_or(1)
@@ -162,6 +168,7 @@ async fn login(
         (true, Err(_)) => "user:".to_string(),
     };
     if let Err(wait) = app.store.reserve_sign_in(&account, |t| throttle::count_try(t, now)).await? {
+        app.metrics.rate_limited("account");
         return Err(WebError::TooMany { retry_after: wait });
     }
     let actor = if users {
@@ -219,9 +226,7 @@ async fn dashboard(
     let status = status.and_then(TriageStatus::parse);
     let page = page_number(page);
     let counts: BTreeMap<String, i64> = app.store.status_counts().await?.into_iter().collect();
-    let weekdays = app.render.catalogs().weekdays(admin.lang());
-    let shelf = Shelf { store: &app.store, vault: &app.vault, email_index: &app.email_index, weekdays };
-    let listing = listing::list(shelf, q, status, page, &counts).await?;
+    let listing = listing::list(shelf(&app, &admin), q, status, page, &counts).await?;
     let all: i64 = counts.values().sum();
     let pages = page_count(listing.total, PAGE_SIZE);
     let statuses = TriageStatus::ALL.map(TriageStatus::as_str);

@@ -6,8 +6,7 @@ use rocket::http::ContentType;
 use rocket::response::content::RawHtml;
 use rocket::{get, post, routes, FromForm, Route};
 
-use super::admin::{audit_count, Download};
-use crate::back_office::listing::Shelf;
+use super::admin::{audit_count, shelf, Download};
 use crate::back_office::people;
 use crate::back_office::view::SubmissionView;
 use crate::domain::{Email, FieldErrors};
@@ -21,11 +20,6 @@ use crate::ratelimit::LimitKind;
 
 pub fn routes() -> Vec<Route> {
     budget(LimitKind::Default, routes![people_page, export_json, erase])
-}
-
-fn shelf<'a>(app: &'a App, admin: &AdminSession) -> Shelf<'a> {
-    let weekdays = app.render.catalogs().weekdays(admin.lang());
-    Shelf { store: &app.store, vault: &app.vault, email_index: &app.email_index, weekdays }
 }
 
 /// What the page shows: the search, and for a found address its submissions.
