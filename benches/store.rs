@@ -3,6 +3,7 @@
 //! measures SQLite and the hand-off only. Their email keys are real HMACs, as a visitor's
 //! would be. Then the dashboard's exact email search, which scans the stored keys.
 
+use contact_client::config::Database;
 use contact_client::crypto::BlindIndex;
 use contact_client::domain::PhoneVerdict;
 use contact_client::store::{Filter, NewNotifications, SealedSubmission, Store};
@@ -36,7 +37,7 @@ fn email_key(n: usize) -> contact_client::crypto::IndexKey {
 fn inserts(c: &mut Criterion) {
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let store = runtime.block_on(Store::open(&dir.path().join("bench.db"))).unwrap();
+    let store = runtime.block_on(Store::open(&Database::Sqlite(dir.path().join("bench.db")))).unwrap();
     let mut group = c.benchmark_group("store");
     // With the owner's email and the webhook on, each row brings two notifications.
     let notifying = NewNotifications { email: true, webhook: true, confirmation: false, now: 1_790_000_000 };
@@ -66,7 +67,7 @@ fn email_search(c: &mut Criterion) {
     const ROWS: usize = 10_000;
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let store = runtime.block_on(Store::open(&dir.path().join("bench.db"))).unwrap();
+    let store = runtime.block_on(Store::open(&Database::Sqlite(dir.path().join("bench.db")))).unwrap();
     for start in (0..ROWS).step_by(100) {
         for stored in runtime.block_on(join_all(
             (start..start + 100).map(|n| store.insert_submission(row(n, NewNotifications::default()))),
@@ -83,16 +84,14 @@ fn email_search(c: &mut Criterion) {
     });
 }
 
-/// One page of the admin's list (25 rows of 10,000, newest first, the count known) read two
-/// ways from the same file: through the store (sqlx, its pool and its worker thread), and with
-/// rusqlite on a blocking thread of the runtime, as the submissions' writer reaches SQLite.
-/// The figures behind the choice of one SQLite driver.
-fn list_page_by_driver(c: &mut Criterion) {
+/// One page of the admin's list (25 rows of 10,000, newest first, the count known) through
+/// the store: sqlx, its pool and its worker thread.
+fn list_page(c: &mut Criterion) {
     const ROWS: usize = 10_000;
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench.db");
-    let store = runtime.block_on(Store::open(&path)).unwrap();
+    let store = runtime.block_on(Store::open(&Database::Sqlite(path.clone()))).unwrap();
     for start in (0..ROWS).step_by(100) {
         for stored in runtime.block_on(join_all(
             (start..start + 100).map(|n| store.insert_submission(row(n, NewNotifications::default()))),
@@ -100,47 +99,15 @@ fn list_page_by_driver(c: &mut Criterion) {
             stored.unwrap();
         }
     }
-    let mut group = c.benchmark_group("store/list_page_of_10000");
-    group.bench_function("sqlx", |b| {
+    c.bench_function("store/list_page_of_10000", |b| {
         b.iter(|| {
             let (rows, _) =
                 runtime.block_on(store.list(&Filter::default(), 25, 100, Some(ROWS as i64))).unwrap();
             assert_eq!(rows.len(), 25);
         })
     });
-    let reader = std::sync::Arc::new(std::sync::Mutex::new(
-        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap(),
-    ));
-    group.bench_function("rusqlite_blocking", |b| {
-        b.iter(|| {
-            let reader = reader.clone();
-            let rows = runtime
-                .block_on(async move { rocket::tokio::task::spawn_blocking(move || {
-                    let reader = reader.lock().unwrap();
-                    let mut page = reader
-                        .prepare_cached(
-                            "SELECT id, created_at, name, email, phone, preferred_time, time_zone, language, status, \
-                             phone_verdict, phone_country, phone_line_type, phone_carrier \
-                             FROM submissions ORDER BY id DESC LIMIT ?1 OFFSET ?2",
-                        )
-                        .unwrap();
-                    let rows = page.query_map([25, 100], |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            [r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
-                            [r.get::<_, String>(7)?, r.get(8)?, r.get(9)?],
-                            [r.get::<_, Option<String>>(10)?, r.get(11)?, r.get(12)?],
-                        ))
-                    });
-                    rows.unwrap().collect::<Result<Vec<_>, _>>().unwrap()
-                }).await })
-                .unwrap();
-            assert_eq!(rows.len(), 25);
-        })
-    });
-    group.finish();
     runtime.block_on(store.close());
 }
 
-criterion_group!(benches, inserts, email_search, list_page_by_driver);
+criterion_group!(benches, inserts, email_search, list_page);
 criterion_main!(benches);

@@ -9,7 +9,7 @@ pub use crate::maintenance::{ExportFormat, Maintenance, MaintenanceError};
 pub use crate::secret::Secret;
 pub use crate::sign_in::hash_password;
 pub use crate::sign_in::team::UserEnrolment;
-pub use crate::store::UserRow;
+pub use crate::store::{Copied, UserRow};
 
 use crate::assets::Overrides;
 use crate::clock::Clock;
@@ -61,7 +61,7 @@ pub fn describe(config: &Config, listen: &Listen) -> String {
     lines.join("\n")
 }
 
-/// The database file the configuration names.
-pub fn database(config: &Config) -> &std::path::Path {
+/// The database the configuration names.
+pub fn database(config: &Config) -> &crate::config::Database {
     &config.database
 }

@@ -67,7 +67,7 @@ pub struct BlindIndex([u8; 32]);
 
 /// One value of a blind index: the first 16 bytes of the HMAC, stored as a BLOB. 128 bits
 /// keep collisions out of reach at a quarter of the 64 hex digits once stored; an exact
-/// search reads every stored key (migrations/0006), so their size is its cost.
+/// search reads every stored key (migrations/sqlite/0006), so their size is its cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexKey([u8; 16]);
 

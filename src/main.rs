@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use contact_client::appliance::{
     self, Bootstrap, ExportFormat, Listen, LogFormat, Maintenance, MaintenanceError, Mode, Secret, Sources,
 };
+use contact_client::config::Database;
 use contact_client::{Config, ContactClient};
 use figment::Figment;
 
@@ -55,6 +56,13 @@ enum Command {
     Backup {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+    /// Copy the configured SQLite database into an empty PostgreSQL database, then compare the
+    /// counts of every table
+    CopyDb {
+        /// The target: postgres://user:password@host:5432/database
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
     /// Read a password on standard input and print its argon2id hash for ADMIN_PASSWORD_HASH
     HashPassword,
@@ -155,6 +163,7 @@ fn main() -> ExitCode {
         Command::Export { format, output } => export(&sources, format, output.as_deref()),
         Command::RotateKey => rotate_key(&sources),
         Command::Backup { file } => backup(&sources, &file),
+        Command::CopyDb { to } => copy_db(&sources, &to),
         Command::HashPassword => hash_password(),
         Command::Admin(AdminCommand::Unlock) => unlock(&sources),
         Command::Admin(AdminCommand::Add { name, role }) => add_user(&sources, &name, &role),
@@ -267,12 +276,14 @@ fn check(sources: &Sources) -> Result<(), Failure> {
         println!("  {name}: not set; `serve` will generate it into {}", bootstrap.path.display());
     }
     let database = appliance::database(&config);
-    if !database.exists() {
-        println!("database: {} does not exist yet; `serve` will create it", database.display());
-        return Ok(());
+    if let Database::Sqlite(file) = database {
+        if !file.exists() {
+            println!("database: {database} does not exist yet; `serve` will create it");
+            return Ok(());
+        }
     }
     on_database(&config, async |m| m.verify().await)?;
-    println!("database: {} ok", database.display());
+    println!("database: {database} ok");
     Ok(())
 }
 
@@ -383,6 +394,19 @@ fn rotate_key(sources: &Sources) -> Result<(), Failure> {
 fn backup(sources: &Sources, file: &Path) -> Result<(), Failure> {
     with_maintenance(sources, async |m| m.backup(file).await)?;
     println!("backed up to {}", file.display());
+    Ok(())
+}
+
+fn copy_db(sources: &Sources, to: &str) -> Result<(), Failure> {
+    let target = match Database::parse_url(to) {
+        Ok(target @ Database::Postgres(_)) => target,
+        _ => return Err(Failure("--to: must be a postgres:// URL naming the database".into(), 2)),
+    };
+    let copied = with_maintenance(sources, async |m| m.copy_to(&target).await)?;
+    for (table, rows) in &copied.tables {
+        println!("  {table:<22} {rows:>9} rows");
+    }
+    println!("copied into {target}; every table's count matches");
     Ok(())
 }
 

@@ -9,12 +9,12 @@ use crate::back_office::listing::Shelf;
 use crate::back_office::people;
 use crate::back_office::view::SubmissionView;
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, Database};
 use crate::crypto::{BlindIndex, Vault};
 use crate::domain::Email;
 use crate::i18n::{Catalogs, Lang};
 use crate::sign_in::team::{Team, TeamError, UserEnrolment};
-use crate::store::{AuditEntry, Store, StoreError, UserRow};
+use crate::store::{AuditEntry, Copied, Store, StoreError, UserRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MaintenanceError {
@@ -44,6 +44,7 @@ pub enum ExportFormat {
 
 pub struct Maintenance {
     store: Store,
+    database: Database,
     vault: Arc<Vault>,
     email_index: BlindIndex,
     /// What the command line says, in the instance's default language.
@@ -55,6 +56,7 @@ impl Maintenance {
     pub async fn open(config: &Config) -> Result<Maintenance, MaintenanceError> {
         Ok(Maintenance {
             store: Store::open(&config.database).await?,
+            database: config.database.clone(),
             vault: Arc::new(Vault::new(&config.fernet_keys)),
             email_index: BlindIndex::for_emails(&config.secret_key),
             catalogs: Catalogs::shipped(),
@@ -123,6 +125,20 @@ impl Maintenance {
         self.store.backup(to).await?;
         self.audit("backup").await?;
         Ok(())
+    }
+
+    /// Copies every row into the empty database `target` (its schema made first) and checks
+    /// the counts; refused when `target` holds anything, or is the database itself.
+    pub async fn copy_to(&self, target: &Database) -> Result<Copied, MaintenanceError> {
+        if *target == self.database {
+            return Err(MaintenanceError::Refused("the target is the configured database itself".into()));
+        }
+        let into = Store::open(target).await?;
+        let copied = self.store.copy_into(&into).await;
+        into.close().await;
+        let copied = copied?;
+        self.audit_count("copy_db", copied.rows("submissions")).await?;
+        Ok(copied)
     }
 
     /// Forgets every account's failed sign-ins; how many accounts were throttled.

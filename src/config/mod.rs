@@ -3,6 +3,7 @@
 //! them into typed values or one error that names the key and never echoes its value.
 
 mod builder;
+mod database;
 mod listen;
 pub mod notify;
 mod rate;
@@ -18,6 +19,7 @@ use figment::value::Value;
 use figment::Figment;
 
 pub use builder::ConfigBuilder;
+pub use database::Database;
 pub use listen::Listen;
 pub use rate::Rate;
 pub use sources::Sources;
@@ -169,7 +171,7 @@ pub struct Config {
     pub(crate) totp_secret: TotpSecret,
     pub(crate) admin_password_hash: Option<PasswordHash>,
     pub(crate) numverify: NumverifyConfig,
-    pub(crate) database: PathBuf,
+    pub(crate) database: Database,
     pub(crate) ratelimit: RateLimitConfig,
     pub(crate) env: AppEnv,
     pub(crate) base_path: BasePath,
@@ -323,9 +325,12 @@ impl Config {
         };
 
         let data_dir = s.parsed("data_dir", |d| Ok(PathBuf::from(d)))?;
-        let database = match s.text("database")? {
-            None => data_dir.join("contact.db"),
-            Some(raw) => sqlite_path(&raw).map_err(|p| ConfigError::invalid("database", p))?,
+        let database = match (s.text("database_url")?, s.text("database")?) {
+            (Some(url), _) => {
+                Database::parse_url(&url).map_err(|p| ConfigError::invalid("database_url", p))?
+            }
+            (None, Some(raw)) => Database::parse(&raw).map_err(|p| ConfigError::invalid("database", p))?,
+            (None, None) => Database::Sqlite(data_dir.join("contact.db")),
         };
 
         let ratelimit = RateLimitConfig {
@@ -469,20 +474,4 @@ fn parse_bool(v: &str) -> Result<bool, &'static str> {
         "false" | "0" | "no" | "off" => Ok(false),
         _ => Err("must be true or false"),
     }
-}
-
-/// `DB_NAME` is a path, or a `sqlite:` URL; other databases are not supported.
-fn sqlite_path(raw: &str) -> Result<PathBuf, &'static str> {
-    if let Some(rest) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
-        let path = rest.split('?').next().unwrap_or_default();
-        return if path.is_empty() || path == ":memory:" {
-            Err("must name a database file")
-        } else {
-            Ok(PathBuf::from(path))
-        };
-    }
-    if raw.contains("://") {
-        return Err("only SQLite is supported: give a file path or a sqlite:// URL");
-    }
-    Ok(PathBuf::from(raw))
 }

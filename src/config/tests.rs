@@ -45,7 +45,7 @@ fn defaults_are_safe() {
     assert_eq!((at.address.to_string(), at.port), ("127.0.0.1".into(), 8080));
     assert_eq!(config.base_path.as_str(), "/");
     assert_eq!(config.env, AppEnv::Production);
-    assert_eq!(config.database, std::path::PathBuf::from("./data/contact.db"));
+    assert_eq!(config.database, Database::Sqlite(PathBuf::from("./data/contact.db")));
     assert_eq!(config.ratelimit.storage, LimitStorage::Memory);
     assert!(config.ratelimit.enabled);
     assert_eq!((config.ratelimit.submit.count, config.ratelimit.submit.period.as_secs()), (5, 60));
@@ -116,7 +116,7 @@ fn seed_names_keep_working() {
     )
     .unwrap();
     assert_eq!(c.env, AppEnv::Development);
-    assert_eq!(c.database, std::path::PathBuf::from("/tmp/seed.db"));
+    assert_eq!(c.database, Database::Sqlite(PathBuf::from("/tmp/seed.db")));
     assert!(matches!(c.ratelimit.storage, LimitStorage::Redis(_)));
     assert_eq!((c.ratelimit.submit.count, c.ratelimit.submit.period.as_secs()), (7, 120));
     assert!(!c.ratelimit.enabled);
@@ -140,7 +140,9 @@ fn bad_values_give_one_clear_line_without_the_value() {
         ("ADMIN_PASSWORD_HASH", "plaintext-password", "argon2id"),
         ("NUMVERIFY_URL", "ftp://numverify.example", "http:// or https://"),
         ("NUMVERIFY_ON_ERROR", "maybe-later", "accept or reject"),
-        ("DB_NAME", "postgres://user:pw@db/contact", "only SQLite"),
+        ("DB_NAME", "mysql://user:pw@db/contact", "postgres:// URL"),
+        ("DB_NAME", "postgres://user:secret-pw@db", "must name the database"),
+        ("DATABASE_URL", "/var/lib/secret-path.db", "postgres://"),
         ("RATELIMIT_STORAGE_URL", "memcached://cache:11211", "memory:// or redis://"),
         ("RATELIMIT_ENABLED", "perhaps", "true or false"),
         ("RATELIMIT_SUBMIT", "lots-per-minute", "not a rate"),
@@ -355,10 +357,26 @@ fn base_paths_are_normalised_and_checked() {
 
 #[test]
 fn database_urls() {
-    assert_eq!(sqlite_path("sqlite:///var/x.db").unwrap(), PathBuf::from("/var/x.db"));
-    assert_eq!(sqlite_path("sqlite://x.db?mode=rwc").unwrap(), PathBuf::from("x.db"));
-    assert_eq!(sqlite_path("contacts.db").unwrap(), PathBuf::from("contacts.db"));
-    assert!(sqlite_path("postgres://db/x").is_err());
+    let sqlite = |raw| Database::parse(raw).unwrap();
+    assert_eq!(sqlite("sqlite:///var/x.db"), Database::Sqlite(PathBuf::from("/var/x.db")));
+    assert_eq!(sqlite("sqlite://x.db?mode=rwc"), Database::Sqlite(PathBuf::from("x.db")));
+    assert_eq!(sqlite("contacts.db"), Database::Sqlite(PathBuf::from("contacts.db")));
+    let pg = Database::parse("postgres://contact:pw-1234@db.internal:5432/contact").unwrap();
+    assert!(matches!(pg, Database::Postgres(_)));
+    assert_eq!(pg.to_string(), "postgres://db.internal:5432/contact", "the password is never shown");
+    assert!(!format!("{pg:?}").contains("pw-1234"));
+    assert!(Database::parse_url("postgresql://db/contact").is_ok());
+    assert!(Database::parse_url("contacts.db").is_err());
+}
+
+#[test]
+fn database_url_wins_over_db_name() {
+    let c = load(
+        &Sources::default(),
+        env(&[("DB_NAME", "/tmp/seed.db"), ("DATABASE_URL", "postgres://contact@127.0.0.1:5432/contact")]),
+    )
+    .unwrap();
+    assert!(matches!(c.database, Database::Postgres(_)));
 }
 
 #[test]

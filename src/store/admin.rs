@@ -1,7 +1,5 @@
 //! The admin's tables: server-side sessions, the last accepted TOTP step, the audit log.
 
-use rocket_db_pools::sqlx::{self, Row};
-
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -14,6 +12,12 @@ pub struct AuditRow {
     pub count: Option<i64>,
     pub actor: Option<String>,
 }
+
+/// `created_at, last_seen` of a session, and the id, name and role of its user if it has one.
+type SessionColumns = (i64, i64, Option<i64>, Option<String>, Option<String>);
+
+/// A row of the audit log: `at, action, ip, submission_id, count, actor`.
+type AuditColumns = (String, String, String, Option<i64>, Option<i64>, Option<String>);
 
 /// The user a session belongs to.
 #[derive(Debug, Clone)]
@@ -45,18 +49,19 @@ impl Store {
         idle: i64,
         absolute: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM admin_sessions WHERE last_seen <= ? OR created_at <= ?")
-            .bind(now - idle)
-            .bind(now - absolute)
-            .execute(&self.writer)
-            .await?;
-        sqlx::query("INSERT INTO admin_sessions (id_hash, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)")
-            .bind(id_hash)
-            .bind(user_id)
-            .bind(now)
-            .bind(now)
-            .execute(&self.writer)
-            .await?;
+        on_pool!(self.backend, writer, |pool| {
+            sqlx::query("DELETE FROM admin_sessions WHERE last_seen <= $1 OR created_at <= $2")
+                .bind(now - idle)
+                .bind(now - absolute)
+                .execute(pool)
+                .await?;
+            sqlx::query("INSERT INTO admin_sessions (id_hash, user_id, created_at, last_seen) VALUES ($1, $2, $3, $3)")
+                .bind(id_hash)
+                .bind(user_id)
+                .bind(now)
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
@@ -72,61 +77,74 @@ impl Store {
         absolute: i64,
         touch_every: i64,
     ) -> Result<Option<Option<SessionUser>>, StoreError> {
-        let row = sqlx::query(
-            "SELECT s.created_at, s.last_seen, u.id, u.name, u.role
-             FROM admin_sessions s LEFT JOIN admin_users u ON u.id = s.user_id
-             WHERE s.id_hash = ? AND (s.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM admin_users WHERE enrolled = 1))",
-        )
-        .bind(id_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
+        let row: Option<SessionColumns> = on_pool!(self.backend, reads, |pool| {
+                sqlx::query_as(
+                    "SELECT s.created_at, s.last_seen, u.id, u.name, u.role
+                     FROM admin_sessions s LEFT JOIN admin_users u ON u.id = s.user_id
+                     WHERE s.id_hash = $1 AND (s.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM admin_users WHERE enrolled))",
+                )
+                .bind(id_hash)
+                .fetch_optional(pool)
+                .await?
+            });
+        let Some((created_at, last_seen, user_id, user_name, user_role)) = row else {
             return Ok(None);
         };
-        let (created_at, last_seen): (i64, i64) = (row.get(0), row.get(1));
         if now - last_seen >= idle || now - created_at >= absolute {
             self.delete_session(id_hash).await?;
             return Ok(None);
         }
-        let user = row.get::<Option<i64>, _>(2).map(|id| SessionUser { id, name: row.get(3), role: row.get(4) });
+        let user = user_id.map(|id| SessionUser {
+            id,
+            name: user_name.unwrap_or_default(),
+            role: user_role.unwrap_or_default(),
+        });
         if now - last_seen >= touch_every {
-            sqlx::query("UPDATE admin_sessions SET last_seen = ? WHERE id_hash = ?")
-                .bind(now)
-                .bind(id_hash)
-                .execute(&self.writer)
-                .await?;
+            on_pool!(self.backend, writer, |pool| {
+                sqlx::query("UPDATE admin_sessions SET last_seen = $1 WHERE id_hash = $2")
+                    .bind(now)
+                    .bind(id_hash)
+                    .execute(pool)
+                    .await?;
+            });
         }
         Ok(Some(user))
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM admin_sessions WHERE id_hash = ?")
-            .bind(id_hash)
-            .execute(&self.writer)
-            .await?;
+        on_pool!(self.backend, writer, |pool| {
+            sqlx::query("DELETE FROM admin_sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await?;
+        });
         Ok(())
     }
 
     /// Accepts a TOTP time step only if it is later than every step accepted before: one atomic
     /// statement, so two racing sign-ins with one code can't both pass.
     pub async fn accept_totp_step(&self, step: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE totp_state SET last_step = ?1 WHERE id = 1 AND last_step < ?1")
-            .bind(step)
-            .execute(&self.writer)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self.backend, writer, |pool| {
+            sqlx::query("UPDATE totp_state SET last_step = $1 WHERE id = 1 AND last_step < $1")
+                .bind(step)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     pub async fn audit(&self, entry: AuditEntry<'_>) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit (at, action, ip, submission_id, count, actor) VALUES (?, ?, ?, ?, ?, ?)")
+        on_pool!(self.backend, writer, |pool| {
+            sqlx::query(
+                "INSERT INTO audit (at, action, ip, submission_id, count, actor) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
             .bind(entry.at)
             .bind(entry.action)
             .bind(entry.ip)
             .bind(entry.submission_id)
             .bind(entry.count)
             .bind(entry.actor)
-            .execute(&self.writer)
+            .execute(pool)
             .await?;
+        });
         Ok(())
     }
 
@@ -138,29 +156,25 @@ impl Store {
         offset: u32,
         actor: Option<&str>,
     ) -> Result<(Vec<AuditRow>, i64), StoreError> {
-        let rows = sqlx::query(
-            "SELECT at, action, ip, submission_id, count, actor FROM audit
-             WHERE ?3 IS NULL OR actor = ?3 ORDER BY id DESC LIMIT ?1 OFFSET ?2",
-        )
-        .bind(limit)
-        .bind(offset)
-        .bind(actor)
-        .fetch_all(&self.pool)
-        .await?;
-        let total = sqlx::query_scalar("SELECT count(*) FROM audit WHERE ?1 IS NULL OR actor = ?1")
-            .bind(actor)
-            .fetch_one(&self.pool)
-            .await?;
+        let (rows, total): (Vec<AuditColumns>, i64) = on_pool!(self.backend, reads, |pool| {
+                let rows = sqlx::query_as(
+                    "SELECT at, action, ip, submission_id, count, actor FROM audit
+                     WHERE $3 IS NULL OR actor = $3 ORDER BY id DESC LIMIT $1 OFFSET $2",
+                )
+                .bind(i64::from(limit))
+                .bind(i64::from(offset))
+                .bind(actor)
+                .fetch_all(pool)
+                .await?;
+                let total = sqlx::query_scalar("SELECT count(*) FROM audit WHERE $1 IS NULL OR actor = $1")
+                    .bind(actor)
+                    .fetch_one(pool)
+                    .await?;
+                (rows, total)
+            });
         let rows = rows
-            .iter()
-            .map(|r| AuditRow {
-                at: r.get(0),
-                action: r.get(1),
-                ip: r.get(2),
-                submission_id: r.get(3),
-                count: r.get(4),
-                actor: r.get(5),
-            })
+            .into_iter()
+            .map(|(at, action, ip, submission_id, count, actor)| AuditRow { at, action, ip, submission_id, count, actor })
             .collect();
         Ok((rows, total))
     }
@@ -186,42 +200,45 @@ impl Store {
     ) -> Result<Result<(), u64>, StoreError> {
         const TRIES: usize = 8;
         for _ in 0..TRIES {
-            let row: Option<(i64, i64, i64)> = sqlx::query_as(
-                "SELECT failures, window_start, next_at FROM sign_in_throttle WHERE account = ?",
-            )
-            .bind(account)
-            .fetch_optional(&self.writer)
-            .await?;
+            let row: Option<(i64, i64, i64)> = on_pool!(self.backend, writer, |pool| {
+                sqlx::query_as("SELECT failures, window_start, next_at FROM sign_in_throttle WHERE account = $1")
+                    .bind(account)
+                    .fetch_optional(pool)
+                    .await?
+            });
             let previous =
                 row.map(|(failures, window_start, next_at)| Throttle { failures, window_start, next_at });
             let next = match decide(previous) {
                 Ok(next) => next,
                 Err(wait) => return Ok(Err(wait)),
             };
-            let written = match previous {
-                None => sqlx::query(
-                    "INSERT INTO sign_in_throttle (account, failures, window_start, next_at)
-                     VALUES (?, ?, ?, ?) ON CONFLICT (account) DO NOTHING",
-                )
-                .bind(account)
-                .bind(next.failures)
-                .bind(next.window_start)
-                .bind(next.next_at),
-                Some(prev) => sqlx::query(
-                    "UPDATE sign_in_throttle SET failures = ?, window_start = ?, next_at = ?
-                     WHERE account = ? AND failures = ? AND window_start = ? AND next_at = ?",
-                )
-                .bind(next.failures)
-                .bind(next.window_start)
-                .bind(next.next_at)
-                .bind(account)
-                .bind(prev.failures)
-                .bind(prev.window_start)
-                .bind(prev.next_at),
-            }
-            .execute(&self.writer)
-            .await?;
-            if written.rows_affected() == 1 {
+            let written = on_pool!(self.backend, writer, |pool| {
+                match previous {
+                    None => sqlx::query(
+                        "INSERT INTO sign_in_throttle (account, failures, window_start, next_at)
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (account) DO NOTHING",
+                    )
+                    .bind(account)
+                    .bind(next.failures)
+                    .bind(next.window_start)
+                    .bind(next.next_at),
+                    Some(prev) => sqlx::query(
+                        "UPDATE sign_in_throttle SET failures = $2, window_start = $3, next_at = $4
+                         WHERE account = $1 AND failures = $5 AND window_start = $6 AND next_at = $7",
+                    )
+                    .bind(account)
+                    .bind(next.failures)
+                    .bind(next.window_start)
+                    .bind(next.next_at)
+                    .bind(prev.failures)
+                    .bind(prev.window_start)
+                    .bind(prev.next_at),
+                }
+                .execute(pool)
+                .await?
+                .rows_affected()
+            });
+            if written == 1 {
                 return Ok(Ok(()));
             }
         }
@@ -231,13 +248,12 @@ impl Store {
 
     /// Forgets the failed sign-ins of `account`, or of every account; how many were cleared.
     pub async fn clear_sign_in_failures(&self, account: Option<&str>) -> Result<u64, StoreError> {
-        let done = match account {
-            Some(account) => sqlx::query("DELETE FROM sign_in_throttle WHERE account = ?")
+        Ok(on_pool!(self.backend, writer, |pool| {
+            sqlx::query("DELETE FROM sign_in_throttle WHERE $1 IS NULL OR account = $1")
                 .bind(account)
-                .execute(&self.writer),
-            None => sqlx::query("DELETE FROM sign_in_throttle").execute(&self.writer),
-        }
-        .await?;
-        Ok(done.rows_affected())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
     }
 }

@@ -1,59 +1,49 @@
-//! Group commit for new submissions, on a SQLite connection of their own: every insert waiting
-//! when a commit begins goes into that one transaction. Under load that turns hundreds of
-//! small commits into a few larger ones; alone, a submission is written at once (its commit
-//! task runs as soon as its worker is free). Each caller is answered only after the commit: an
-//! acknowledged row is in the WAL.
+//! Group commit for new submissions: every insert waiting when a commit begins goes into that
+//! one transaction, as a few multi-row statements whatever the number of rows. Under load that
+//! turns hundreds of small commits into a few larger ones; alone, a submission is written at
+//! once (its commit task runs as soon as its worker is free). Each caller is answered only
+//! after the commit: an acknowledged row is in SQLite's WAL, or committed by PostgreSQL.
 //!
-//! Each commit runs in a task spawned for it on the async worker of the request that found no
-//! commit under way, after the requests already ready there (their rows join), not on a
-//! thread of its own: a writer thread had to wait for a core at every batch, and sleeping a
-//! moment to gather a bigger batch left the cores idle while every visitor stood in its queue.
-//! Committing at once in the first request wrote most batches with one row (64 % of them under
-//! `submit`). A batch is a fraction of a millisecond of CPU. Not sqlx here either: each of its
-//! queries crosses to its connection's thread and back, and every row it returns is another
-//! hand-off.
+//! Each commit runs in a task spawned for it on the runtime the store was opened on, after the
+//! requests already ready there (their rows join), not on a thread of its own: a writer thread
+//! had to wait for a core at every batch, and sleeping a moment to gather a bigger batch left
+//! the cores idle while every visitor stood in its queue. A task, not the leading request
+//! itself, because a request can be dropped while it waits, and the turn must not be lost
+//! with it.
 //!
-//! Checkpoints (copying the WAL back into the database file, two `fsync`s) mostly run on a
-//! thread of their own beside the commits: SQLite's automatic checkpoint ran inside a commit
-//! every 1000 pages, holding an async worker, and every visitor waiting for a commit, while
-//! megabytes of WAL were synced. The writer keeps an automatic checkpoint at a larger size:
-//! it only copies what came since the thread's last pass, and it is what lets the WAL start
-//! afresh (a checkpoint beside a writer never finds the WAL complete), so the file stays
-//! bounded under a flood.
+//! SQLite's checkpoints (copying the WAL back into the database file, two `fsync`s) mostly run
+//! on a connection of their own beside the commits: SQLite's automatic checkpoint ran inside
+//! a commit every 1000 pages, and every visitor waiting for a commit waited for megabytes of
+//! WAL to be synced. The writer keeps an automatic checkpoint at a larger size: it only copies
+//! what came since the last pass, and it is what lets the WAL start afresh (a checkpoint beside
+//! a writer never finds the WAL complete), so the file stays bounded under a flood.
 
-use std::any::Any;
-use std::path::Path;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use rocket::tokio::sync::oneshot;
-use rusqlite::{params, Connection, TransactionBehavior};
+use rand::RngCore;
+use rocket::tokio::sync::{mpsc, oneshot};
 
-use super::{Channel, DatabaseFile, SealedSubmission, StoreError, BUSY_TIMEOUT, CONFIRMATION_EVERY, PRAGMAS};
+use super::{Backend, Channel, SealedSubmission, StoreError, CONFIRMATION_EVERY};
 use crate::sync::lock;
 
-/// Rows in one transaction at most, so one batch never holds a worker for long.
+/// Rows in one transaction at most, so one batch never holds the writer for long (and its
+/// statements stay under every database's limit on parameters).
 const MAX_BATCH: usize = 256;
 
-/// Rows committed between two passes of the checkpoint thread: short passes that copy pages
-/// while they are still in the OS cache (every 2,000 rows measured no better).
+/// Rows committed between two passes of the checkpoint connection: short passes that copy
+/// pages while they are still in the OS cache (every 2,000 rows measured no better).
 const CHECKPOINT_EVERY: usize = 500;
 
-/// WAL pages at which the writer checkpoints itself (the tail since the thread's last pass),
+/// WAL pages at which SQLite's writer checkpoints itself (the tail since the last pass),
 /// letting the next commit start the WAL afresh.
-const WRITER_CHECKPOINT_PAGES: i64 = 4000;
+pub(super) const WRITER_CHECKPOINT_PAGES: i64 = 4000;
 
-/// Work for the writer's next transaction.
-enum Job {
-    /// A new submission (with its notifications); answered with its id.
-    Insert { row: Box<SealedSubmission>, done: oneshot::Sender<Result<i64, String>> },
-    /// Other writes on the hot path (the outbox's claims and outcomes), each in a savepoint of
-    /// the batch, so that its failure fails it alone; answered once the batch is committed.
-    Run { work: Work, done: oneshot::Sender<Result<Done, String>> },
+/// A new submission waiting for its batch, and who to tell its id.
+struct Job {
+    row: SealedSubmission,
+    done: oneshot::Sender<Result<i64, String>>,
 }
-
-type Done = Box<dyn Any + Send>;
-type Work = Box<dyn FnOnce(&Connection) -> rusqlite::Result<Done> + Send>;
 
 #[derive(Clone)]
 pub struct Inserter {
@@ -61,11 +51,10 @@ pub struct Inserter {
 }
 
 struct Writer {
-    file: Arc<DatabaseFile>,
-    conn: Mutex<Connection>,
+    backend: Arc<Backend>,
     queue: Mutex<Queue>,
-    /// Wakes the checkpoint thread.
-    checkpoint: SyncSender<()>,
+    /// Wakes the checkpoint task (SQLite only).
+    checkpoint: Option<mpsc::Sender<()>>,
     /// The runtime the store was opened on (the server's): commits run there even when the
     /// notification worker, on its low-priority thread, leads a batch.
     runtime: rocket::tokio::runtime::Handle,
@@ -76,90 +65,63 @@ struct Queue {
     waiting: Vec<Job>,
     /// A commit is under way or scheduled; it takes whatever waits when it begins.
     committing: bool,
-    /// Rows committed since the checkpoint thread was last woken.
+    /// Rows committed since the checkpoint task was last woken.
     uncheckpointed: usize,
 }
 
 impl Inserter {
-    /// Opens the writer's connection and starts the checkpoint thread; both end when the last
-    /// `Inserter` goes.
-    pub fn start(path: &Path, file: Arc<DatabaseFile>) -> Result<Inserter, StoreError> {
-        let conn = open(path)?;
-        conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)
-            .map_err(|e| StoreError::Writer(e.to_string()))?;
-        let checkpointer = open(path)?;
-        let (checkpoint, wake) = sync_channel(1);
+    /// Starts SQLite's checkpoint task; it ends when the last `Inserter` goes.
+    pub fn start(backend: Arc<Backend>) -> Result<Inserter, StoreError> {
         let runtime = rocket::tokio::runtime::Handle::try_current().map_err(|e| StoreError::Writer(e.to_string()))?;
-        let writer = Arc::new(Writer { file, conn: Mutex::new(conn), queue: Mutex::default(), checkpoint, runtime });
-        std::thread::Builder::new()
-            .name("contact-checkpt".into())
-            .spawn(move || checkpoint_when_woken(checkpointer, wake))
-            .map_err(|e| StoreError::Writer(e.to_string()))?;
+        let checkpoint = match &*backend {
+            Backend::Sqlite(sqlite) => {
+                let (wake, woken) = mpsc::channel(1);
+                runtime.spawn(checkpoint_when_woken(sqlite.reads.clone(), woken));
+                Some(wake)
+            }
+            Backend::Postgres(_) => None,
+        };
+        let writer = Arc::new(Writer { backend, queue: Mutex::default(), checkpoint, runtime });
         Ok(Inserter { writer })
     }
 
     pub async fn insert(&self, row: SealedSubmission) -> Result<i64, StoreError> {
         let (done, answer) = oneshot::channel();
-        self.enqueue(Job::Insert { row: Box::new(row), done });
-        answer.await.map_err(|_| stopped())?.map_err(StoreError::Writer)
-    }
-
-    /// Runs `work` in the next batch's transaction. Writes that come often go here rather than
-    /// through another connection: SQLite has one writer at a time, and a second connection's
-    /// transaction made the batches wait for its lock, blocking their async workers in
-    /// SQLite's busy handler.
-    pub async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        let (done, answer) = oneshot::channel();
-        let work: Work = Box::new(move |conn| work(conn).map(|value| Box::new(value) as Done));
-        self.enqueue(Job::Run { work, done });
-        let value = answer.await.map_err(|_| stopped())?.map_err(StoreError::Writer)?;
-        value.downcast::<T>().map(|value| *value).map_err(|_| StoreError::Writer("unexpected answer".into()))
-    }
-
-    fn enqueue(&self, job: Job) {
         let lead = {
             let mut queue = lock(&self.writer.queue);
-            queue.waiting.push(job);
+            queue.waiting.push(Job { row, done });
             !std::mem::replace(&mut queue.committing, true)
         };
         if lead {
             commit_soon(&self.writer);
         }
+        answer
+            .await
+            .map_err(|_| StoreError::Writer("the writer has stopped".into()))?
+            .map_err(StoreError::Writer)
     }
-}
-
-fn stopped() -> StoreError {
-    StoreError::Writer("the writer has stopped".into())
 }
 
 /// Commits what waits now, answers each caller, and leaves the rows that came meanwhile to a
 /// task of their own, so that no request carries other people's batches after its own.
-fn commit_waiting(writer: &Arc<Writer>) {
+async fn commit_waiting(writer: &Arc<Writer>) {
     let batch: Vec<Job> = {
         let mut queue = lock(&writer.queue);
         let n = queue.waiting.len().min(MAX_BATCH);
         queue.waiting.drain(..n).collect()
     };
     let batch_len = batch.len();
-    // Open connections keep writing to a deleted or overwritten file: nobody is thanked for a
-    // row that was written nowhere.
-    let (dones, works): (Vec<Answer>, Vec<Task>) = batch.into_iter().map(Job::split).unzip();
-    let results = match writer.file.check() {
-        Ok(()) => write_all(&mut lock(&writer.conn), works).map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
-    match results {
-        Ok(results) => {
-            for (done, result) in dones.into_iter().zip(results) {
-                done.send(result);
+    let (rows, dones): (Vec<SealedSubmission>, Vec<_>) = batch.into_iter().map(|j| (j.row, j.done)).unzip();
+    match write_batch(&writer.backend, &rows).await {
+        Ok(ids) => {
+            for (done, id) in dones.into_iter().zip(ids) {
+                let _ = done.send(Ok(id));
             }
         }
-        Err(message) => {
+        Err(e) => {
+            let message = e.to_string();
             for done in dones {
-                done.send(Err(message.clone()));
+                let _ = done.send(Err(message.clone()));
             }
         }
     }
@@ -173,10 +135,9 @@ fn commit_waiting(writer: &Arc<Writer>) {
         queue.committing = !queue.waiting.is_empty();
         (due, queue.committing)
     };
-    if checkpoint_due {
-        // Full means a pass is already due; closed means the thread died, and the writer's
-        // own checkpoints still bound the WAL.
-        let _ = writer.checkpoint.try_send(());
+    if let (true, Some(checkpoint)) = (checkpoint_due, &writer.checkpoint) {
+        // Full means a pass is already due.
+        let _ = checkpoint.try_send(());
     }
     if more {
         commit_soon(writer);
@@ -184,152 +145,146 @@ fn commit_waiting(writer: &Arc<Writer>) {
 }
 
 /// Commits in a task of its own, behind the requests already ready on this worker: their rows
-/// join the batch, and waiting costs no idle core (a sleep did: 12 % fewer flows). A task, not
-/// the leading request itself, because a request can be dropped while it waits, and the turn
-/// must not be lost with it.
+/// join the batch, and waiting costs no idle core (a sleep did: 12 % fewer flows).
 fn commit_soon(writer: &Arc<Writer>) {
     let runtime = writer.runtime.clone();
     let writer = Arc::clone(writer);
     runtime.spawn(async move {
         rocket::tokio::task::yield_now().await;
-        commit_waiting(&writer)
+        commit_waiting(&writer).await
     });
 }
 
-/// The checkpoint thread: a passive checkpoint each time it is woken, beside the commits.
-/// It ends when the writer goes (the channel closes).
-fn checkpoint_when_woken(conn: Connection, wake: Receiver<()>) {
-    while wake.recv().is_ok() {
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+/// A passive checkpoint each time it is woken, beside the commits; it ends when the writer
+/// goes (the channel closes).
+async fn checkpoint_when_woken(reads: sqlx::SqlitePool, mut woken: mpsc::Receiver<()>) {
+    while woken.recv().await.is_some() {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&reads).await {
             log::warn!("background checkpoint failed (the writer's own ones go on): {e}");
         }
     }
 }
 
-fn open(path: &Path) -> Result<Connection, StoreError> {
-    let failed = |e: rusqlite::Error| StoreError::Writer(e.to_string());
-    let conn = Connection::open(path).map_err(failed)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
-    for (name, value) in PRAGMAS {
-        conn.pragma_update(None, name, value).map_err(failed)?;
-    }
-    Ok(conn)
-}
-
-/// Where a job's answer goes.
-enum Answer {
-    Id(oneshot::Sender<Result<i64, String>>),
-    Value(oneshot::Sender<Result<Done, String>>),
-}
-
-/// What a job writes.
-enum Task {
-    Insert(Box<SealedSubmission>),
-    Run(Work),
-}
-
-/// A job's result before it is sent: an id or a value.
-enum Written {
-    Id(i64),
-    Value(Done),
-}
-
-impl Job {
-    fn split(self) -> (Answer, Task) {
-        match self {
-            Job::Insert { row, done } => (Answer::Id(done), Task::Insert(row)),
-            Job::Run { work, done } => (Answer::Value(done), Task::Run(work)),
-        }
-    }
-}
-
-impl Answer {
-    fn send(self, result: Result<Written, String>) {
-        let failed = |other: Result<Written, String>| other.err().unwrap_or_else(|| "unexpected answer".into());
-        match (self, result) {
-            (Answer::Id(done), Ok(Written::Id(id))) => drop(done.send(Ok(id))),
-            (Answer::Value(done), Ok(Written::Value(value))) => drop(done.send(Ok(value))),
-            (Answer::Id(done), other) => drop(done.send(Err(failed(other)))),
-            (Answer::Value(done), other) => drop(done.send(Err(failed(other)))),
-        }
-    }
-}
-
-/// One transaction for the batch: every new submission is stored (and counted), or none and
-/// everyone hears why; each other job in a savepoint of its own.
-fn write_all(conn: &mut Connection, batch: Vec<Task>) -> rusqlite::Result<Vec<Result<Written, String>>> {
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut results = Vec::with_capacity(batch.len());
-    let mut inserted = 0;
-    for task in batch {
-        results.push(match task {
-            Task::Insert(row) => {
-                inserted += 1;
-                Ok(Written::Id(insert(&tx, &row)?))
+/// `($1, $2, …), (…)`: `rows` groups of `columns` parameters, numbered from `$1`.
+pub(super) fn values(rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
             }
-            Task::Run(work) => {
-                let savepoint = tx.savepoint()?;
-                match work(&savepoint) {
-                    Ok(value) => {
-                        savepoint.commit()?;
-                        Ok(Written::Value(value))
-                    }
-                    Err(e) => Err(e.to_string()),
+            sql.push_str(&format!("${}", row * columns + column + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// `webhook-id` of a notification: the same on every attempt, unguessable.
+fn event_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("msg_{hex}")
+}
+
+/// One transaction for the batch: every new submission is stored (and counted) with its email
+/// key and its notifications, or none is and everyone hears why. The ids, in `rows`' order.
+async fn write_batch(backend: &Backend, rows: &[SealedSubmission]) -> Result<Vec<i64>, StoreError> {
+    if let Backend::Sqlite(sqlite) = backend {
+        // Open connections keep writing to a deleted or overwritten file: nobody is thanked
+        // for a row that was written nowhere.
+        sqlite.file.check()?;
+    }
+    let insert_rows = format!(
+        "INSERT INTO submissions (created_at, name, email, phone, preferred_time, message, phone_verdict,
+             phone_country, phone_line_type, phone_carrier, time_zone, language)
+         VALUES {} RETURNING id",
+        values(rows.len(), 12)
+    );
+    let insert_keys =
+        format!("INSERT INTO submission_email_keys (submission_id, email_index) VALUES {}", values(rows.len(), 2));
+    // A confirmation only when the address had none in the last day; the row is claimed here,
+    // in the same transaction, so concurrent submissions can't both get one. Once per address
+    // in a batch: an upsert may not touch one row twice.
+    let mut seen = HashSet::new();
+    let asking: Vec<&SealedSubmission> =
+        rows.iter().filter(|s| s.notify.confirmation && seen.insert(s.email_index.as_bytes())).collect();
+    let claim_confirmations = format!(
+        "INSERT INTO visitor_confirmations (email_index, sent_at) VALUES {}
+         ON CONFLICT (email_index) DO UPDATE SET sent_at = excluded.sent_at
+         WHERE visitor_confirmations.sent_at <= excluded.sent_at - {CONFIRMATION_EVERY}
+         RETURNING email_index",
+        values(asking.len(), 2)
+    );
+    on_pool!(backend, writer, |pool| {
+        let mut tx = pool.begin().await?;
+        let mut insert = sqlx::query_scalar(&insert_rows);
+        for s in rows {
+            insert = insert
+                .bind(&s.created_at)
+                .bind(&s.name)
+                .bind(&s.email)
+                .bind(&s.phone)
+                .bind(&s.preferred_time)
+                .bind(&s.message)
+                .bind(s.phone_verdict.as_str())
+                .bind(&s.phone_country)
+                .bind(&s.phone_line_type)
+                .bind(&s.phone_carrier)
+                .bind(&s.time_zone)
+                .bind(s.language);
+        }
+        // Ids are handed out in the order the rows are inserted.
+        let mut ids: Vec<i64> = insert.fetch_all(&mut *tx).await?;
+        ids.sort_unstable();
+        let mut keys = sqlx::query(&insert_keys);
+        for (s, id) in rows.iter().zip(&ids) {
+            keys = keys.bind(id).bind(s.email_index.as_bytes().as_slice());
+        }
+        keys.execute(&mut *tx).await?;
+        let confirmed: HashSet<Vec<u8>> = if asking.is_empty() {
+            HashSet::new()
+        } else {
+            let mut claim = sqlx::query_scalar(&claim_confirmations);
+            for s in &asking {
+                claim = claim.bind(s.email_index.as_bytes().as_slice()).bind(s.notify.now);
+            }
+            claim.fetch_all(&mut *tx).await?.into_iter().collect()
+        };
+        let mut notifications = Vec::new();
+        let mut confirming = HashSet::new();
+        for (s, id) in rows.iter().zip(&ids) {
+            let n = &s.notify;
+            let confirm = n.confirmation
+                && confirmed.contains(s.email_index.as_bytes().as_slice())
+                && confirming.insert(s.email_index.as_bytes());
+            for (wanted, channel) in
+                [(n.email, Channel::Email), (n.webhook, Channel::Webhook), (confirm, Channel::Confirmation)]
+            {
+                if wanted {
+                    notifications.push((*id, channel, n.now));
                 }
             }
-        });
-    }
-    // New rows take the column's default status, 'new'.
-    if inserted > 0 {
-        tx.prepare_cached("UPDATE status_counts SET n = n + ?1 WHERE status = 'new'")?.execute([inserted])?;
-    }
-    tx.commit()?;
-    Ok(results)
-}
-
-/// A new submission, its email key, and its notifications.
-fn insert(tx: &Connection, s: &SealedSubmission) -> rusqlite::Result<i64> {
-    tx.prepare_cached(
-        "INSERT INTO submissions (created_at, name, email, phone, preferred_time,
-             message, phone_verdict, phone_country, phone_line_type, phone_carrier, time_zone, language)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        s.created_at,
-        s.name,
-        s.email,
-        s.phone,
-        s.preferred_time,
-        s.message,
-        s.phone_verdict.as_str(),
-        s.phone_country,
-        s.phone_line_type,
-        s.phone_carrier,
-        s.time_zone,
-        s.language,
-    ])?;
-    let id = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO submission_email_keys (submission_id, email_index) VALUES (?1, ?2)")?
-        .execute(params![id, s.email_index.as_bytes()])?;
-    let n = &s.notify;
-    // A confirmation only when the address had none in the last day; the row is claimed here,
-    // in the same transaction, so concurrent submissions can't both get one.
-    let confirm = n.confirmation
-        && tx
-            .prepare_cached(
-                "INSERT INTO visitor_confirmations (email_index, sent_at) VALUES (?1, ?2)
-                 ON CONFLICT (email_index) DO UPDATE SET sent_at = excluded.sent_at WHERE sent_at <= ?2 - ?3",
-            )?
-            .execute(params![s.email_index.as_bytes(), n.now, CONFIRMATION_EVERY])?
-            == 1;
-    for (wanted, channel) in [(n.email, Channel::Email), (n.webhook, Channel::Webhook), (confirm, Channel::Confirmation)] {
-        if wanted {
-            tx.prepare_cached(
-                "INSERT INTO notifications (submission_id, channel, event_id, due_at)
-                 VALUES (?1, ?2, 'msg_' || lower(hex(randomblob(16))), ?3)",
-            )?
-            .execute(params![id, channel.as_str(), n.now])?;
         }
-    }
-    Ok(id)
+        if !notifications.is_empty() {
+            let sql = format!(
+                "INSERT INTO notifications (submission_id, channel, event_id, due_at) VALUES {}",
+                values(notifications.len(), 4)
+            );
+            let mut insert = sqlx::query(&sql);
+            for (id, channel, due_at) in &notifications {
+                insert = insert.bind(id).bind(channel.as_str()).bind(event_id()).bind(due_at);
+            }
+            insert.execute(&mut *tx).await?;
+        }
+        // New rows take the column's default status, 'new'.
+        sqlx::query("UPDATE status_counts SET n = n + $1 WHERE status = 'new'")
+            .bind(rows.len() as i64)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(ids)
+    })
 }

@@ -1,14 +1,12 @@
 //! Deleting personal data for good: whose submissions and which are past their time, deleted
-//! in bounded batches through the submissions' writer, then the WAL written back and emptied
+//! in bounded batches through the writer. On SQLite the WAL is then written back and emptied
 //! so that what was deleted is in neither file's bytes (`secure_delete` zeroes the freed
-//! space; the WAL still holds the pages as they were until it is emptied).
+//! space; the WAL still holds the pages as they were until it is emptied). On PostgreSQL the
+//! tables are vacuumed, so the rows' space is reclaimed rather than left to autovacuum.
 
 use std::time::Duration;
 
-use rocket_db_pools::sqlx;
-use sqlx::Row;
-
-use super::{Store, StoreError};
+use super::{Backend, Store, StoreError};
 use crate::crypto::IndexKey;
 
 /// Submissions deleted in one transaction at most: the submissions waiting behind it wait for
@@ -27,11 +25,12 @@ pub struct Expiry<'a> {
 impl Store {
     /// The submissions sent from the address with this blind index, oldest first.
     pub async fn ids_of_email(&self, index: &IndexKey) -> Result<Vec<i64>, StoreError> {
-        let rows = sqlx::query("SELECT submission_id FROM submission_email_keys WHERE email_index = ? ORDER BY 1")
-            .bind(index.as_bytes().as_slice())
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        Ok(on_pool!(self.backend, reads, |pool| {
+            sqlx::query_scalar("SELECT submission_id FROM submission_email_keys WHERE email_index = $1 ORDER BY 1")
+                .bind(index.as_bytes().as_slice())
+                .fetch_all(pool)
+                .await?
+        }))
     }
 
     /// The oldest `limit` submissions past their time.
@@ -40,84 +39,107 @@ impl Store {
         // come first in the table, and the spam ones through the status index.
         let mut parts = Vec::new();
         if expiry.all_before.is_some() {
-            parts.push("SELECT id FROM submissions WHERE created_at < ?1");
+            parts.push("SELECT id FROM submissions WHERE created_at < $1");
         }
         if expiry.spam_before.is_some() {
-            parts.push("SELECT id FROM submissions WHERE status = 'spam' AND created_at < ?2");
+            parts.push("SELECT id FROM submissions WHERE status = 'spam' AND created_at < $2");
         }
         if parts.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!("{} ORDER BY 1 LIMIT ?3", parts.join(" UNION "));
-        let rows = sqlx::query(&sql)
-            .bind(expiry.all_before)
-            .bind(expiry.spam_before)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        let sql = format!("{} ORDER BY 1 LIMIT $3", parts.join(" UNION "));
+        Ok(on_pool!(self.backend, reads, |pool| {
+            sqlx::query_scalar(&sql)
+                .bind(expiry.all_before)
+                .bind(expiry.spam_before)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?
+        }))
     }
 
     /// Deletes these submissions with their notes, email keys and notifications (by cascade)
-    /// in the writer's next transaction: how many there were.
-    async fn delete_ids(&self, ids: Vec<i64>) -> Result<u64, StoreError> {
-        self.inserter
-            .run(move |conn| {
-                let mut delete = conn.prepare_cached("DELETE FROM submissions WHERE id = ?1")?;
-                ids.iter().try_fold(0u64, |n, id| Ok(n + delete.execute([id])? as u64))
-            })
-            .await
+    /// in one transaction: how many there were.
+    async fn delete_ids(&self, ids: &[i64]) -> Result<u64, StoreError> {
+        Ok(on_pool!(self.backend, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut deleted = 0;
+            for id in ids {
+                deleted += sqlx::query("DELETE FROM submissions WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+            deleted
+        }))
     }
 
     /// Forgets when the address was last sent a receipt (its blind index is a pseudonym of it).
     pub async fn forget_confirmations(&self, index: &IndexKey) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM visitor_confirmations WHERE email_index = ?")
-            .bind(index.as_bytes().as_slice())
-            .execute(&self.writer)
-            .await?;
+        on_pool!(self.backend, writer, |pool| {
+            sqlx::query("DELETE FROM visitor_confirmations WHERE email_index = $1")
+                .bind(index.as_bytes().as_slice())
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
     /// Drops the receipts' marks older than `before` (unix seconds): they decide nothing anymore.
     pub async fn forget_confirmations_before(&self, before: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM visitor_confirmations WHERE sent_at < ?").bind(before).execute(&self.writer).await?;
+        on_pool!(self.backend, writer, |pool| {
+            sqlx::query("DELETE FROM visitor_confirmations WHERE sent_at < $1").bind(before).execute(pool).await?;
+        });
         Ok(())
     }
 
-    /// Writes the WAL back into the database and empties it. A reader in the middle of a read
-    /// holds it back, so it is tried a few times; false when it could not be emptied (the next
-    /// checkpoint overwrites it, and the data is still gone from the database itself).
+    /// SQLite: writes the WAL back into the database and empties it. A reader in the middle
+    /// of a read holds it back, so it is tried a few times; false when it could not be emptied
+    /// (the next checkpoint overwrites it, and the data is still gone from the database
+    /// itself). PostgreSQL: vacuums the tables the rows were in.
     async fn flush_deleted(&self) -> Result<bool, StoreError> {
-        for _ in 0..50 {
-            let busy: i64 = sqlx::query_scalar("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&self.writer).await?;
-            if busy == 0 {
-                return Ok(true);
+        match &*self.backend {
+            Backend::Sqlite(sqlite) => {
+                for _ in 0..50 {
+                    let busy: i64 =
+                        sqlx::query_scalar("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&sqlite.writer).await?;
+                    if busy == 0 {
+                        return Ok(true);
+                    }
+                    rocket::tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Ok(false)
             }
-            rocket::tokio::time::sleep(Duration::from_millis(20)).await;
+            Backend::Postgres(pool) => {
+                sqlx::query("VACUUM submissions, submission_email_keys, notes, notifications").execute(pool).await?;
+                Ok(true)
+            }
         }
-        Ok(false)
     }
 
     /// Takes the lease on `name` for `holder` until `until` (unix seconds) when nobody else
     /// holds it at `now`: whether `holder` has it.
     pub async fn take_lease(&self, name: &str, holder: &str, now: i64, until: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO leases (name, holder, until) VALUES (?1, ?2, ?4)
-             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
-             WHERE leases.holder = excluded.holder OR leases.until <= ?3",
-        )
-        .bind(name)
-        .bind(holder)
-        .bind(now)
-        .bind(until)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self.backend, writer, |pool| {
+            sqlx::query(
+                "INSERT INTO leases (name, holder, until) VALUES ($1, $2, $4)
+                 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+                 WHERE leases.holder = excluded.holder OR leases.until <= $3",
+            )
+            .bind(name)
+            .bind(holder)
+            .bind(now)
+            .bind(until)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     /// Gives the lease on `name` back, if `holder` has it.
     pub async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM leases WHERE name = ? AND holder = ?").bind(name).bind(holder).execute(&self.writer).await?;
+        on_pool!(self.backend, writer, |pool| {
+            sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2").bind(name).bind(holder).execute(pool).await?;
+        });
         Ok(())
     }
 
@@ -126,7 +148,7 @@ impl Store {
     pub async fn erase(&self, ids: Vec<i64>) -> Result<u64, StoreError> {
         let mut erased = 0;
         for batch in ids.chunks(DELETE_BATCH) {
-            erased += self.delete_ids(batch.to_vec()).await?;
+            erased += self.delete_ids(batch).await?;
         }
         if erased > 0 && !self.flush_deleted().await? {
             log::warn!("erasure: readers kept the WAL from being emptied; the next checkpoint overwrites it");

@@ -1,9 +1,28 @@
-//! The database: SQLite in WAL mode through sqlx (the version rocket_db_pools re-exports, so a
-//! host that uses rocket_db_pools shares one sqlx). The store only ever sees sealed values:
-//! personal fields arrive here as Fernet tokens.
+//! The database: a SQLite file in WAL mode (the default), or a PostgreSQL server that several
+//! instances share, both through sqlx. Each query is written once, in the SQL both accept
+//! (`$1` parameters, `ON CONFLICT`, `RETURNING`), and compiled for each backend by
+//! [`on_pool!`]; the few statements that differ are chosen by [`Dialect`] where they are. The
+//! store only ever sees sealed values: personal fields arrive here as Fernet tokens.
+
+/// Runs `$body` with `$pool` bound to the pool of the backend the store opened: `reads` (a
+/// few read-only SQLite connections) or `writer` (SQLite's one writing connection), which are
+/// one pool on PostgreSQL. The body is compiled once per backend, so every query in it is
+/// typed for the database it runs on.
+macro_rules! on_pool {
+    ($backend:expr, $role:ident, |$pool:ident| $body:expr) => {
+        match &*$backend {
+            $crate::store::Backend::Sqlite(sqlite) => {
+                let $pool = &sqlite.$role;
+                $body
+            }
+            $crate::store::Backend::Postgres($pool) => $body,
+        }
+    };
+}
 
 mod admin;
 mod batch;
+mod copy;
 mod erasure;
 mod migrations;
 mod outbox;
@@ -11,6 +30,7 @@ mod submissions;
 mod users;
 
 pub use admin::{AuditEntry, Throttle};
+pub use copy::Copied;
 pub use erasure::Expiry;
 pub use outbox::{Channel, Claimed, NewNotifications, NotificationRow, Outcome, CONFIRMATION_EVERY};
 pub use submissions::{Filter, NoteRow, SubmissionRow};
@@ -22,10 +42,11 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rocket_db_pools::sqlx;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
 
+use crate::config::Database;
 use crate::crypto::IndexKey;
 use crate::domain::PhoneVerdict;
 use crate::files;
@@ -44,6 +65,12 @@ pub enum StoreError {
     FileDamaged,
     #[error("database error while storing a submission: {0}")]
     Writer(String),
+    #[error("{0}")]
+    Unsupported(&'static str),
+    #[error("the target database is not empty: it already holds {0}")]
+    TargetNotEmpty(String),
+    #[error("the copy does not match: {0}")]
+    CopyMismatch(String),
 }
 
 /// A submission ready to be written: personal fields already encrypted.
@@ -69,7 +96,7 @@ pub struct SealedSubmission {
     pub notify: NewNotifications,
 }
 
-/// Every connection's settings, sqlx's and the submission writer's alike.
+/// Every SQLite connection's settings.
 const PRAGMAS: [(&str, &str); 4] = [
     ("journal_mode", "WAL"),
     // In WAL mode NORMAL survives a crash of the process (every acknowledged row is in the
@@ -80,89 +107,159 @@ const PRAGMAS: [(&str, &str); 4] = [
     ("secure_delete", "ON"),
 ];
 
-/// How long a connection waits for another one's write lock before giving up.
+/// How long a SQLite connection waits for another one's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Clone)]
-pub struct Store {
+/// Connections to PostgreSQL per instance: requests wait for one rather than open more, so
+/// N instances hold at most N times this many of the server's `max_connections`.
+const POSTGRES_CONNECTIONS: u32 = 8;
+
+/// Where the rows are, and how to reach them.
+pub(crate) enum Backend {
+    Sqlite(SqliteFiles),
+    Postgres(PgPool),
+}
+
+pub(crate) struct SqliteFiles {
     /// Reads, several at once (WAL lets readers run beside the writer).
-    pool: SqlitePool,
-    /// The admin's writes, one connection: SQLite has one writer at a time anyway. New
-    /// submissions have a connection of their own (`batch`).
+    reads: SqlitePool,
+    /// Every write, on one connection: SQLite has one writer at a time anyway, and waiting
+    /// for the pool is a wait of an async task, where a second writing connection would wait
+    /// for SQLite's lock in its busy handler.
     writer: SqlitePool,
-    inserter: batch::Inserter,
     file: Arc<DatabaseFile>,
 }
 
-impl Store {
-    /// Opens (creating when missing) the database file and applies pending migrations.
-    pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent() {
-            files::create_private_dir(dir).map_err(|e| StoreError::Directory(e.kind()))?;
+/// Which SQL a statement that the two databases spell differently takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
         }
-        // SQLite gives its -wal and -shm files the database file's mode.
-        files::ensure_private_file(path).map_err(|e| StoreError::Directory(e.kind()))?;
-        for suffix in ["-wal", "-shm"] {
-            let companion = PathBuf::from(format!("{}{suffix}", path.display()));
-            if companion.exists() {
-                files::narrow(&companion).map_err(|e| StoreError::Directory(e.kind()))?;
-            }
-        }
-        let options = PRAGMAS
-            .iter()
-            .fold(SqliteConnectOptions::from_str("sqlite://")?, |o, (name, value)| o.pragma(*name, *value))
-            .filename(path)
-            .create_if_missing(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
-            .await?;
-        migrations::apply(&writer).await?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            // A local file does not drop connections; pinging before each query doubled the
-            // trips to SQLite's thread.
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(5))
-            // 1 MiB of page cache per reader instead of 2: four of them still hold the hot pages.
-            .connect_with(options.pragma("cache_size", "-1024"))
-            .await?;
-        let file = Arc::new(DatabaseFile::open(path)?);
-        let inserter = batch::Inserter::start(path, file.clone())?;
-        Ok(Store { pool, writer, inserter, file })
     }
 
-    /// Whether the database answers a query from a sound file at its path. Open connections
-    /// keep working on a deleted or overwritten file, and every write to it would be lost: that
-    /// counts as down.
+    async fn close(&self) {
+        match self {
+            Backend::Sqlite(sqlite) => {
+                sqlite.reads.close().await;
+                sqlite.writer.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<Backend>,
+    inserter: batch::Inserter,
+}
+
+impl Store {
+    /// Opens the configured database (creating a SQLite file when missing) and applies its
+    /// pending migrations.
+    pub async fn open(database: &Database) -> Result<Store, StoreError> {
+        let backend = Arc::new(match database {
+            Database::Sqlite(path) => Backend::Sqlite(open_sqlite(path).await?),
+            Database::Postgres(url) => Backend::Postgres(open_postgres(url.expose()).await?),
+        });
+        migrations::apply(&backend).await?;
+        let inserter = batch::Inserter::start(backend.clone())?;
+        Ok(Store { backend, inserter })
+    }
+
+    /// Whether the database answers a query. For SQLite also whether the file at its path is
+    /// the sound one it opened: open connections keep working on a deleted or overwritten file,
+    /// and every write to it would be lost, so that counts as down.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.file.check()?;
-        sqlx::query("SELECT count(*) FROM schema_migrations").fetch_one(&self.pool).await?;
+        if let Backend::Sqlite(sqlite) = &*self.backend {
+            sqlite.file.check()?;
+        }
+        on_pool!(self.backend, reads, |pool| {
+            sqlx::query("SELECT count(*) FROM schema_migrations").fetch_one(pool).await?;
+        });
         Ok(())
     }
 
     /// The newest submission's id (0 when there is none).
     pub async fn last_id(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM submissions").fetch_one(&self.pool).await?)
+        Ok(on_pool!(self.backend, reads, |pool| {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM submissions").fetch_one(pool).await?
+        }))
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
-        self.writer.close().await;
+        self.backend.close().await;
     }
 
     /// A consistent copy of the live database in a new file (`VACUUM INTO`), 0600.
     pub async fn backup(&self, to: &Path) -> Result<(), StoreError> {
+        let Backend::Sqlite(sqlite) = &*self.backend else {
+            return Err(StoreError::Unsupported(
+                "backup writes SQLite files; back PostgreSQL up with its own tools (pg_dump)",
+            ));
+        };
         let target =
             to.to_str().ok_or_else(|| StoreError::Migration("the backup path is not UTF-8".into()))?;
         // VACUUM INTO fills an empty file as it finds it.
         files::create_new_private_file(to).map_err(|e| StoreError::Directory(e.kind()))?;
-        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&sqlite.reads).await?;
         Ok(())
     }
+}
+
+async fn open_sqlite(path: &Path) -> Result<SqliteFiles, StoreError> {
+    if let Some(dir) = path.parent() {
+        files::create_private_dir(dir).map_err(|e| StoreError::Directory(e.kind()))?;
+    }
+    // SQLite gives its -wal and -shm files the database file's mode.
+    files::ensure_private_file(path).map_err(|e| StoreError::Directory(e.kind()))?;
+    for suffix in ["-wal", "-shm"] {
+        let companion = PathBuf::from(format!("{}{suffix}", path.display()));
+        if companion.exists() {
+            files::narrow(&companion).map_err(|e| StoreError::Directory(e.kind()))?;
+        }
+    }
+    let options = PRAGMAS
+        .iter()
+        .fold(SqliteConnectOptions::from_str("sqlite://")?, |o, (name, value)| o.pragma(*name, *value))
+        .filename(path)
+        .create_if_missing(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .test_before_acquire(false)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options.clone().pragma("wal_autocheckpoint", batch::WRITER_CHECKPOINT_PAGES.to_string()))
+        .await?;
+    let reads = SqlitePoolOptions::new()
+        .max_connections(4)
+        // A local file does not drop connections; pinging before each query doubled the
+        // trips to SQLite's thread.
+        .test_before_acquire(false)
+        .acquire_timeout(Duration::from_secs(5))
+        // 1 MiB of page cache per reader instead of 2: four of them still hold the hot pages.
+        .connect_with(options.pragma("cache_size", "-1024"))
+        .await?;
+    let file = Arc::new(DatabaseFile::open(path)?);
+    Ok(SqliteFiles { reads, writer, file })
+}
+
+async fn open_postgres(url: &str) -> Result<PgPool, StoreError> {
+    let options = PgConnectOptions::from_str(url)?;
+    let pool = PgPoolOptions::new()
+        .max_connections(POSTGRES_CONNECTIONS)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    Ok(pool)
 }
 
 /// The database file as the store opened it, watched for what SQLite can't see: the path

@@ -1,11 +1,9 @@
 //! The outbox of notifications. Rows are added by the submission's own transaction (`batch`);
 //! a worker claims due rows under a lease, so a row claimed by a worker that died is claimed
-//! again once the lease runs out, and two workers never hold one row at the same time. The
-//! worker's claims and outcomes are written through the submissions' writer, in its batches.
+//! again once the lease runs out, and two workers never hold one row at the same time (on
+//! PostgreSQL the workers of every instance: a claim skips the rows another one is claiming).
 
-use rocket_db_pools::sqlx::{self, Row};
-
-use super::{Store, StoreError};
+use super::{Dialect, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
@@ -74,6 +72,9 @@ pub struct NotificationRow {
     pub finished_at: Option<i64>,
 }
 
+/// `id, channel, state, attempts, due_at, last_error, finished_at` of a notification.
+type NotificationColumns = (i64, String, String, i64, i64, Option<String>, Option<i64>);
+
 /// How an attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -87,99 +88,110 @@ impl Store {
     pub async fn claim_notifications(&self, now: i64, lease: i64, limit: u32) -> Result<Vec<Claimed>, StoreError> {
         let lease_until = now + lease;
         // A read first: the worker asks every second, and an UPDATE that finds nothing would
-        // still take the write lock from the submissions' writer.
-        let due: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM notifications WHERE state = 'pending' AND due_at <= ?1 AND lease_until <= ?1 LIMIT 1",
-        )
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+        // still take SQLite's write lock from the submissions' writer.
+        let due: Option<i64> = on_pool!(self.backend, reads, |pool| {
+            sqlx::query_scalar(
+                "SELECT id FROM notifications WHERE state = 'pending' AND due_at <= $1 AND lease_until <= $1 LIMIT 1",
+            )
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+        });
         if due.is_none() {
             return Ok(Vec::new());
         }
-        self.inserter
-            .run(move |conn| {
-                let mut claim = conn.prepare_cached(
-                    "UPDATE notifications SET lease_until = ?1, attempts = attempts + 1
-                     WHERE id IN (SELECT id FROM notifications
-                                  WHERE state = 'pending' AND due_at <= ?2 AND lease_until <= ?2
-                                  ORDER BY due_at LIMIT ?3)
-                     RETURNING id, submission_id, channel, event_id, attempts",
-                )?;
-                let rows = claim.query_map(rusqlite::params![lease_until, now, limit], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
-                })?;
-                let mut claimed = Vec::new();
-                for row in rows {
-                    let (id, submission_id, channel, event_id, attempts) = row?;
-                    if let Some(channel) = Channel::parse(&channel) {
-                        claimed.push(Claimed { id, submission_id, channel, event_id, attempts, lease_until });
-                    }
-                }
-                Ok(claimed)
+        let skip_locked = match self.backend.dialect() {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
+        };
+        let sql = format!(
+            "UPDATE notifications SET lease_until = $1, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM notifications
+                          WHERE state = 'pending' AND due_at <= $2 AND lease_until <= $2
+                          ORDER BY due_at LIMIT $3 {skip_locked})
+             RETURNING id, submission_id, channel, event_id, attempts"
+        );
+        let rows: Vec<(i64, i64, String, String, i64)> = on_pool!(self.backend, writer, |pool| {
+            sqlx::query_as(&sql).bind(lease_until).bind(now).bind(i64::from(limit)).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, submission_id, channel, event_id, attempts)| {
+                let channel = Channel::parse(&channel)?;
+                Some(Claimed { id, submission_id, channel, event_id, attempts, lease_until })
             })
-            .await
+            .collect())
     }
 
     /// Records the outcomes of a claimed batch in one transaction, each unless its lease was
     /// lost meanwhile (another worker holds the row now, and its outcome counts).
     pub async fn record_outcomes(&self, outcomes: Vec<(&Claimed, Outcome)>, now: i64) -> Result<(), StoreError> {
-        let outcomes: Vec<(i64, i64, Outcome)> =
-            outcomes.into_iter().map(|(c, outcome)| (c.id, c.lease_until, outcome)).collect();
-        self.inserter
-            .run(move |conn| {
-                let mut record = conn.prepare_cached(
+        on_pool!(self.backend, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            for (claimed, outcome) in &outcomes {
+                let (state, due_at, error) = match outcome {
+                    Outcome::Delivered => ("delivered", None, None),
+                    Outcome::RetryAt(due_at, error) => ("pending", Some(*due_at), Some(error.as_str())),
+                    Outcome::Failed(error) => ("failed", None, Some(error.as_str())),
+                };
+                sqlx::query(
                     "UPDATE notifications
-                     SET state = ?3, due_at = COALESCE(?4, due_at), last_error = ?5, lease_until = 0,
-                         finished_at = CASE WHEN ?3 = 'pending' THEN NULL ELSE ?6 END
-                     WHERE id = ?1 AND lease_until = ?2",
-                )?;
-                for (id, lease_until, outcome) in &outcomes {
-                    let (state, due_at, error) = match outcome {
-                        Outcome::Delivered => ("delivered", None, None),
-                        Outcome::RetryAt(due_at, error) => ("pending", Some(*due_at), Some(error.as_str())),
-                        Outcome::Failed(error) => ("failed", None, Some(error.as_str())),
-                    };
-                    record.execute(rusqlite::params![id, lease_until, state, due_at, error, now])?;
-                }
-                Ok(())
-            })
-            .await
+                     SET state = $3, due_at = COALESCE($4, due_at), last_error = $5, lease_until = 0,
+                         finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE $6 END
+                     WHERE id = $1 AND lease_until = $2",
+                )
+                .bind(claimed.id)
+                .bind(claimed.lease_until)
+                .bind(state)
+                .bind(due_at)
+                .bind(error)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// A failed notification of this submission becomes due again, with a fresh run of retries.
     pub async fn resend_notification(&self, submission_id: i64, id: i64, now: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE notifications SET state = 'pending', attempts = 0, due_at = ?3, lease_until = 0, finished_at = NULL
-             WHERE id = ?1 AND submission_id = ?2 AND state = 'failed'",
-        )
-        .bind(id)
-        .bind(submission_id)
-        .bind(now)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self.backend, writer, |pool| {
+            sqlx::query(
+                "UPDATE notifications SET state = 'pending', attempts = 0, due_at = $3, lease_until = 0, finished_at = NULL
+                 WHERE id = $1 AND submission_id = $2 AND state = 'failed'",
+            )
+            .bind(id)
+            .bind(submission_id)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     pub async fn notifications_of(&self, submission_id: i64) -> Result<Vec<NotificationRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, channel, state, attempts, due_at, last_error, finished_at
-             FROM notifications WHERE submission_id = ? ORDER BY id",
-        )
-        .bind(submission_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<NotificationColumns> = on_pool!(self.backend, reads, |pool| {
+                sqlx::query_as(
+                    "SELECT id, channel, state, attempts, due_at, last_error, finished_at
+                     FROM notifications WHERE submission_id = $1 ORDER BY id",
+                )
+                .bind(submission_id)
+                .fetch_all(pool)
+                .await?
+            });
         Ok(rows
-            .iter()
-            .filter_map(|r| {
+            .into_iter()
+            .filter_map(|(id, channel, state, attempts, due_at, last_error, finished_at)| {
                 Some(NotificationRow {
-                    id: r.get(0),
-                    channel: Channel::parse(r.get(1))?.as_str(),
-                    state: r.get(2),
-                    attempts: r.get(3),
-                    due_at: r.get(4),
-                    last_error: r.get(5),
-                    finished_at: r.get(6),
+                    id,
+                    channel: Channel::parse(&channel)?.as_str(),
+                    state,
+                    attempts,
+                    due_at,
+                    last_error,
+                    finished_at,
                 })
             })
             .collect())
@@ -187,12 +199,13 @@ impl Store {
 
     /// How many notifications wait to be sent, and how many were given up.
     pub async fn notification_counts(&self) -> Result<(i64, i64), StoreError> {
-        let (pending, failed): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM notifications WHERE state = 'pending'),
-                    (SELECT count(*) FROM notifications WHERE state = 'failed')",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((pending, failed))
+        Ok(on_pool!(self.backend, reads, |pool| {
+            sqlx::query_as(
+                "SELECT (SELECT count(*) FROM notifications WHERE state = 'pending'),
+                        (SELECT count(*) FROM notifications WHERE state = 'failed')",
+            )
+            .fetch_one(pool)
+            .await?
+        }))
     }
 }

@@ -1,8 +1,6 @@
 //! Submissions and their notes. Personal columns arrive and leave as Fernet tokens.
 
-use rocket_db_pools::sqlx::{self, sqlite::SqliteRow, Row};
-
-use super::{SealedSubmission, Store, StoreError};
+use super::{Dialect, SealedSubmission, Store, StoreError};
 use crate::crypto::IndexKey;
 
 /// A stored submission as it is in the database (personal fields still sealed).
@@ -28,23 +26,41 @@ pub struct SubmissionRow {
     pub phone_carrier: Option<String>,
 }
 
-impl SubmissionRow {
-    fn from_row(row: &SqliteRow) -> SubmissionRow {
+/// A row of [`SUMMARY_COLUMNS`] or [`COLUMNS`], as sqlx reads it from either database.
+type Columns = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl From<Columns> for SubmissionRow {
+    fn from(c: Columns) -> SubmissionRow {
         SubmissionRow {
-            id: row.get("id"),
-            created_at: row.get("created_at"),
-            name: row.get("name"),
-            email: row.get("email"),
-            phone: row.get("phone"),
-            preferred_time: row.get("preferred_time"),
-            time_zone: row.get("time_zone"),
-            language: row.get("language"),
-            message: row.try_get("message").ok(),
-            status: row.get("status"),
-            phone_verdict: row.get("phone_verdict"),
-            phone_country: row.get("phone_country"),
-            phone_line_type: row.get("phone_line_type"),
-            phone_carrier: row.get("phone_carrier"),
+            id: c.0,
+            created_at: c.1,
+            name: c.2,
+            email: c.3,
+            phone: c.4,
+            preferred_time: c.5,
+            time_zone: c.6,
+            language: c.7,
+            message: c.8,
+            status: c.9,
+            phone_verdict: c.10,
+            phone_country: c.11,
+            phone_line_type: c.12,
+            phone_carrier: c.13,
         }
     }
 }
@@ -63,15 +79,12 @@ pub struct Filter {
     pub email_index: Option<IndexKey>,
 }
 
-/// What a list shows of each submission.
-macro_rules! summary_columns {
-    () => {
-        "id, created_at, name, email, phone, preferred_time, time_zone, language, status, \
-         phone_verdict, phone_country, phone_line_type, phone_carrier"
-    };
-}
-const SUMMARY_COLUMNS: &str = summary_columns!();
-const COLUMNS: &str = concat!(summary_columns!(), ", message");
+/// What a list shows of each submission: all but the message.
+const SUMMARY_COLUMNS: &str = "id, created_at, name, email, phone, preferred_time, time_zone, language, \
+     NULL AS message, status, phone_verdict, phone_country, phone_line_type, phone_carrier";
+/// The whole submission.
+const COLUMNS: &str = "id, created_at, name, email, phone, preferred_time, time_zone, language, \
+     message, status, phone_verdict, phone_country, phone_line_type, phone_carrier";
 
 impl Store {
     /// Refused when the file is gone: a visitor is never thanked for a row written nowhere.
@@ -81,8 +94,8 @@ impl Store {
     }
 
     /// One page, newest first, and how many match in all. The WHERE clause names only the
-    /// filters given, so that SQLite answers from the status index (or the narrow table of
-    /// email keys) instead of reading every row.
+    /// filters given, so that the database answers from the status index (or the narrow table
+    /// of email keys) instead of reading every row.
     /// `known_total` spares the count when the caller has it already (from the status counts);
     /// so does a page that is not full, which ends the matches. An email search then reads the
     /// keys once, not twice.
@@ -95,34 +108,45 @@ impl Store {
     ) -> Result<(Vec<SubmissionRow>, i64), StoreError> {
         let mut conditions = Vec::new();
         if filter.status.is_some() {
-            conditions.push("status = ?");
+            conditions.push(format!("status = ${}", conditions.len() + 1));
         }
         if filter.email_index.is_some() {
-            conditions.push("id IN (SELECT submission_id FROM submission_email_keys WHERE email_index = ?)");
+            conditions.push(format!(
+                "id IN (SELECT submission_id FROM submission_email_keys WHERE email_index = ${})",
+                conditions.len() + 1
+            ));
         }
+        let n = conditions.len();
         let clause =
             if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        let page_sql =
-            format!("SELECT {SUMMARY_COLUMNS} FROM submissions {clause} ORDER BY id DESC LIMIT ? OFFSET ?");
+        let page_sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM submissions {clause} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
         let count_sql = format!("SELECT count(*) FROM submissions {clause}");
-        let mut page = sqlx::query(&page_sql);
-        let mut count = sqlx::query_scalar(&count_sql);
-        if let Some(status) = filter.status {
-            page = page.bind(status);
-            count = count.bind(status);
-        }
-        if let Some(index) = &filter.email_index {
-            page = page.bind(index.as_bytes().as_slice());
-            count = count.bind(index.as_bytes().as_slice());
-        }
-        let rows = page.bind(limit).bind(offset).fetch_all(&self.pool).await?;
-        let last_page = rows.len() < limit as usize && (offset == 0 || !rows.is_empty());
-        let total = match known_total {
-            Some(total) => total,
-            None if last_page => i64::from(offset) + rows.len() as i64,
-            None => count.fetch_one(&self.pool).await?,
-        };
-        Ok((rows.iter().map(SubmissionRow::from_row).collect(), total))
+        let index = filter.email_index.as_ref().map(|i| i.as_bytes().as_slice());
+        let (rows, count) = on_pool!(self.backend, reads, |pool| {
+            let mut page = sqlx::query_as::<_, Columns>(&page_sql);
+            let mut count = sqlx::query_scalar(&count_sql);
+            if let Some(status) = filter.status {
+                page = page.bind(status);
+                count = count.bind(status);
+            }
+            if let Some(index) = index {
+                page = page.bind(index);
+                count = count.bind(index);
+            }
+            let rows = page.bind(i64::from(limit)).bind(i64::from(offset)).fetch_all(pool).await?;
+            let last_page = rows.len() < limit as usize && (offset == 0 || !rows.is_empty());
+            let count: i64 = match known_total {
+                Some(total) => total,
+                None if last_page => i64::from(offset) + rows.len() as i64,
+                None => count.fetch_one(pool).await?,
+            };
+            (rows, count)
+        });
+        Ok((rows.into_iter().map(SubmissionRow::from).collect(), count))
     }
 
     /// `(id, name token, phone token)` of every submission with the status, newest first: what a
@@ -131,13 +155,14 @@ impl Store {
         &self,
         status: Option<&str>,
     ) -> Result<Vec<(i64, String, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, name, phone FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC",
-        )
-        .bind(status)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+        Ok(on_pool!(self.backend, reads, |pool| {
+            sqlx::query_as(
+                "SELECT id, name, phone FROM submissions WHERE $1 IS NULL OR status = $1 ORDER BY id DESC",
+            )
+            .bind(status)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// The submissions with these ids, newest first, without their messages.
@@ -154,58 +179,64 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        // One parameter whatever the number of ids: a JSON array.
         let json = serde_json::to_string(ids).unwrap_or_default();
-        let rows = sqlx::query(&format!(
-            "SELECT {columns} FROM submissions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC"
-        ))
-        .bind(json)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(SubmissionRow::from_row).collect())
+        let ids_in = match self.backend.dialect() {
+            Dialect::Sqlite => "SELECT value FROM json_each($1)",
+            Dialect::Postgres => "SELECT value::bigint FROM json_array_elements_text($1::json)",
+        };
+        let sql = format!("SELECT {columns} FROM submissions WHERE id IN ({ids_in}) ORDER BY id DESC");
+        let rows = on_pool!(self.backend, reads, |pool| {
+            sqlx::query_as::<_, Columns>(&sql).bind(&json).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(SubmissionRow::from).collect())
     }
 
     /// How many submissions have each status: kept in `status_counts` as rows come and go
     /// (counting 10,000 index entries was a third of the dashboard's time).
     pub async fn status_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT status, n FROM status_counts WHERE n > 0").fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        Ok(on_pool!(self.backend, reads, |pool| {
+            sqlx::query_as("SELECT status, n FROM status_counts WHERE n > 0 ORDER BY status").fetch_all(pool).await?
+        }))
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<SubmissionRow>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM submissions WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(SubmissionRow::from_row))
+        let sql = format!("SELECT {COLUMNS} FROM submissions WHERE id = $1");
+        let row = on_pool!(self.backend, reads, |pool| {
+            sqlx::query_as::<_, Columns>(&sql).bind(id).fetch_optional(pool).await?
+        });
+        Ok(row.map(SubmissionRow::from))
     }
 
     /// Every submission, oldest first (exports).
     pub async fn all(&self) -> Result<Vec<SubmissionRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM submissions ORDER BY id"))
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(SubmissionRow::from_row).collect())
+        let sql = format!("SELECT {COLUMNS} FROM submissions ORDER BY id");
+        let rows = on_pool!(self.backend, reads, |pool| sqlx::query_as::<_, Columns>(&sql).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(SubmissionRow::from).collect())
     }
 
     /// Up to `limit` stored ciphertexts, newest first: the names of the latest submissions and
     /// the bodies of the latest notes (to check that the configured keys open the data).
     pub async fn sealed_sample(&self, limit: u32) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT token FROM (SELECT name AS token FROM submissions ORDER BY id DESC LIMIT ?1)
-             UNION ALL SELECT token FROM (SELECT body AS token FROM notes ORDER BY id DESC LIMIT ?1)",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(self.backend, reads, |pool| {
+            sqlx::query_scalar(
+                "SELECT token FROM (SELECT name AS token FROM submissions ORDER BY id DESC LIMIT $1) AS names
+                 UNION ALL SELECT token FROM (SELECT body AS token FROM notes ORDER BY id DESC LIMIT $1) AS bodies",
+            )
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     pub async fn notes(&self, submission_id: i64) -> Result<Vec<NoteRow>, StoreError> {
-        let rows = sqlx::query("SELECT created_at, body FROM notes WHERE submission_id = ? ORDER BY id")
-            .bind(submission_id)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(|r| NoteRow { created_at: r.get(0), body: r.get(1) }).collect())
+        let rows: Vec<(String, String)> = on_pool!(self.backend, reads, |pool| {
+            sqlx::query_as("SELECT created_at, body FROM notes WHERE submission_id = $1 ORDER BY id")
+                .bind(submission_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(|(created_at, body)| NoteRow { created_at, body }).collect())
     }
 
     /// False when the submission does not exist.
@@ -215,25 +246,31 @@ impl Store {
         created_at: &str,
         body: &str,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO notes (submission_id, created_at, body) SELECT id, ?, ? FROM submissions WHERE id = ?",
-        )
-        .bind(created_at)
-        .bind(body)
-        .bind(submission_id)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self.backend, writer, |pool| {
+            sqlx::query(
+                "INSERT INTO notes (submission_id, created_at, body) SELECT id, $1, $2 FROM submissions WHERE id = $3",
+            )
+            .bind(created_at)
+            .bind(body)
+            .bind(submission_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     /// False when the submission does not exist.
     pub async fn set_status(&self, id: i64, status: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE submissions SET status = ? WHERE id = ?")
-            .bind(status)
-            .bind(id)
-            .execute(&self.writer)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self.backend, writer, |pool| {
+            sqlx::query("UPDATE submissions SET status = $1 WHERE id = $2")
+                .bind(status)
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     /// Deletes the submission for good with its notes, key and notifications; false when it
@@ -249,55 +286,56 @@ impl Store {
         reseal: impl Fn(&str) -> Result<String, E>,
         index: impl Fn(&str) -> Result<IndexKey, E>,
     ) -> Result<Result<u64, E>, StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let rows = sqlx::query("SELECT id, name, email, phone, message FROM submissions")
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut count = 0;
-        for row in &rows {
-            let id: i64 = row.get(0);
-            let sealed = (|| {
-                Ok((
-                    reseal(row.get(1))?,
-                    reseal(row.get(2))?,
-                    index(row.get(2))?,
-                    reseal(row.get(3))?,
-                    reseal(row.get(4))?,
-                ))
-            })();
-            let (name, email, email_index, phone, message) = match sealed {
-                Ok(values) => values,
-                Err(e) => return Ok(Err(e)),
-            };
-            sqlx::query("UPDATE submissions SET name = ?, email = ?, phone = ?, message = ? WHERE id = ?")
-                .bind(name)
-                .bind(email)
-                .bind(phone)
-                .bind(message)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE submission_email_keys SET email_index = ? WHERE submission_id = ?")
-                .bind(email_index.as_bytes().as_slice())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            count += 4;
-        }
-        let notes = sqlx::query("SELECT id, body FROM notes").fetch_all(&mut *tx).await?;
-        for note in &notes {
-            let body = match reseal(note.get(1)) {
-                Ok(body) => body,
-                Err(e) => return Ok(Err(e)),
-            };
-            sqlx::query("UPDATE notes SET body = ? WHERE id = ?")
-                .bind(body)
-                .bind(note.get::<i64, _>(0))
-                .execute(&mut *tx)
-                .await?;
-            count += 1;
-        }
-        tx.commit().await?;
-        Ok(Ok(count))
+        Ok(on_pool!(self.backend, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let rows: Vec<(i64, String, String, String, String)> =
+                sqlx::query_as("SELECT id, name, email, phone, message FROM submissions").fetch_all(&mut *tx).await?;
+            let notes: Vec<(i64, String)> = sqlx::query_as("SELECT id, body FROM notes").fetch_all(&mut *tx).await?;
+            let mut count = 0;
+            let mut failed = None;
+            for (id, name, email, phone, message) in &rows {
+                let sealed = (|| Ok((reseal(name)?, reseal(email)?, index(email)?, reseal(phone)?, reseal(message)?)))();
+                let (name, email, email_index, phone, message) = match sealed {
+                    Ok(values) => values,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                };
+                sqlx::query("UPDATE submissions SET name = $1, email = $2, phone = $3, message = $4 WHERE id = $5")
+                    .bind(name)
+                    .bind(email)
+                    .bind(phone)
+                    .bind(message)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE submission_email_keys SET email_index = $1 WHERE submission_id = $2")
+                    .bind(email_index.as_bytes().as_slice())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                count += 4;
+            }
+            for (id, body) in notes.iter().take_while(|_| failed.is_none()) {
+                let body = match reseal(body) {
+                    Ok(body) => body,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                };
+                sqlx::query("UPDATE notes SET body = $1 WHERE id = $2").bind(body).bind(id).execute(&mut *tx).await?;
+                count += 1;
+            }
+            match failed {
+                // Dropping the transaction rolls it back: nothing was rewritten.
+                Some(e) => Err(e),
+                None => {
+                    tx.commit().await?;
+                    Ok(count)
+                }
+            }
+        }))
     }
 }

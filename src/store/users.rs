@@ -1,8 +1,6 @@
 //! The admins' accounts: name, role, password hash, sealed TOTP secret, the last step each
 //! accepted, and their one-time recovery codes (hashed).
 
-use rocket_db_pools::sqlx::{self, Row};
-
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -41,17 +39,36 @@ pub enum UserChange {
 
 const USER_COLUMNS: &str = "id, name, role, password_hash, totp_secret, created_at, last_sign_in, enrolled";
 
-fn user_of(r: &sqlx::sqlite::SqliteRow) -> UserRow {
-    UserRow {
-        id: r.get(0),
-        name: r.get(1),
-        role: r.get(2),
-        password_hash: r.get(3),
-        totp_secret: r.get(4),
-        created_at: r.get(5),
-        last_sign_in: r.get(6),
-        enrolled: r.get(7),
+/// A row of [`USER_COLUMNS`].
+type UserColumns = (i64, String, String, String, String, String, Option<String>, bool);
+
+impl From<UserColumns> for UserRow {
+    fn from(c: UserColumns) -> UserRow {
+        UserRow {
+            id: c.0,
+            name: c.1,
+            role: c.2,
+            password_hash: c.3,
+            totp_secret: c.4,
+            created_at: c.5,
+            last_sign_in: c.6,
+            enrolled: c.7,
+        }
     }
+}
+
+/// Replaces the user's recovery codes, in the transaction `$tx` of the backend at hand.
+macro_rules! replace_recovery_codes {
+    ($tx:expr, $id:expr, $hashes:expr) => {
+        sqlx::query("DELETE FROM admin_recovery_codes WHERE user_id = $1").bind($id).execute(&mut *$tx).await?;
+        for hash in $hashes {
+            sqlx::query("INSERT INTO admin_recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                .bind($id)
+                .bind(hash.as_slice())
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
 }
 
 impl Store {
@@ -59,46 +76,50 @@ impl Store {
     /// counts after their first code, so the shared admin who added them stays signed in to
     /// confirm it.
     pub async fn enrolled_users(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM admin_users WHERE enrolled = 1").fetch_one(&self.pool).await?)
+        Ok(on_pool!(self.backend, reads, |pool| {
+            sqlx::query_scalar("SELECT count(*) FROM admin_users WHERE enrolled").fetch_one(pool).await?
+        }))
     }
 
     /// Every account, by name.
     pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM admin_users ORDER BY name"))
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(user_of).collect())
+        let sql = format!("SELECT {USER_COLUMNS} FROM admin_users ORDER BY name");
+        let rows: Vec<UserColumns> = on_pool!(self.backend, reads, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(UserRow::from).collect())
     }
 
     pub async fn user_by_name(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM admin_users WHERE name = ?"))
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(user_of))
+        let sql = format!("SELECT {USER_COLUMNS} FROM admin_users WHERE name = $1");
+        let row: Option<UserColumns> =
+            on_pool!(self.backend, reads, |pool| sqlx::query_as(&sql).bind(name).fetch_optional(pool).await?);
+        Ok(row.map(UserRow::from))
     }
 
     /// Adds the account with its recovery codes; false when the name is taken.
     pub async fn add_user(&self, new: NewUser<'_>) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO admin_users (name, role, password_hash, totp_secret, enrolled, created_at)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
-        )
-        .bind(new.name)
-        .bind(new.role)
-        .bind(new.password_hash)
-        .bind(new.totp_secret)
-        .bind(new.enrolled)
-        .bind(new.created_at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(id) = id else {
-            return Ok(false);
-        };
-        replace_recovery_codes(&mut tx, id, new.recovery_hashes).await?;
-        tx.commit().await?;
-        Ok(true)
+        Ok(on_pool!(self.backend, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO admin_users (name, role, password_hash, totp_secret, enrolled, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING id",
+            )
+            .bind(new.name)
+            .bind(new.role)
+            .bind(new.password_hash)
+            .bind(new.totp_secret)
+            .bind(new.enrolled)
+            .bind(new.created_at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match id {
+                None => false,
+                Some(id) => {
+                    replace_recovery_codes!(tx, id, new.recovery_hashes);
+                    tx.commit().await?;
+                    true
+                }
+            }
+        }))
     }
 
     /// A new TOTP secret and new recovery codes for the account; its sessions end.
@@ -109,47 +130,57 @@ impl Store {
         recovery_hashes: &[[u8; 32]],
         enrolled: bool,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE admin_users SET totp_secret = ?, totp_step = 0, enrolled = ? WHERE name = ? RETURNING id",
-        )
-        .bind(totp_secret)
-        .bind(enrolled)
-        .bind(name)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(id) = id else {
-            return Ok(false);
-        };
-        replace_recovery_codes(&mut tx, id, recovery_hashes).await?;
-        sqlx::query("DELETE FROM admin_sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(true)
+        Ok(on_pool!(self.backend, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "UPDATE admin_users SET totp_secret = $1, totp_step = 0, enrolled = $2 WHERE name = $3 RETURNING id",
+            )
+            .bind(totp_secret)
+            .bind(enrolled)
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match id {
+                None => false,
+                Some(id) => {
+                    replace_recovery_codes!(tx, id, recovery_hashes);
+                    sqlx::query("DELETE FROM admin_sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    true
+                }
+            }
+        }))
     }
 
     /// Removes the account (its sessions and codes go with it), unless it is the last owner.
     pub async fn remove_user(&self, name: &str) -> Result<UserChange, StoreError> {
-        let done = sqlx::query(
-            "DELETE FROM admin_users WHERE name = ?1
-             AND (role <> 'owner' OR (SELECT count(*) FROM admin_users WHERE role = 'owner') > 1)",
-        )
-        .bind(name)
-        .execute(&self.writer)
-        .await?;
-        self.user_change(name, done.rows_affected()).await
+        let changed = on_pool!(self.backend, writer, |pool| {
+            sqlx::query(
+                "DELETE FROM admin_users WHERE name = $1
+                 AND (role <> 'owner' OR (SELECT count(*) FROM admin_users WHERE role = 'owner') > 1)",
+            )
+            .bind(name)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        self.user_change(name, changed).await
     }
 
     /// Gives the account another role, unless that leaves no owner.
     pub async fn set_user_role(&self, name: &str, role: &str) -> Result<UserChange, StoreError> {
-        let done = sqlx::query(
-            "UPDATE admin_users SET role = ?2 WHERE name = ?1
-             AND (?2 = 'owner' OR role <> 'owner' OR (SELECT count(*) FROM admin_users WHERE role = 'owner') > 1)",
-        )
-        .bind(name)
-        .bind(role)
-        .execute(&self.writer)
-        .await?;
-        self.user_change(name, done.rows_affected()).await
+        let changed = on_pool!(self.backend, writer, |pool| {
+            sqlx::query(
+                "UPDATE admin_users SET role = $2 WHERE name = $1
+                 AND ($2 = 'owner' OR role <> 'owner' OR (SELECT count(*) FROM admin_users WHERE role = 'owner') > 1)",
+            )
+            .bind(name)
+            .bind(role)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        self.user_change(name, changed).await
     }
 
     async fn user_change(&self, name: &str, changed: u64) -> Result<UserChange, StoreError> {
@@ -163,48 +194,40 @@ impl Store {
     /// Spends the user's TOTP step only if it is later than every step they used before (a
     /// code works once); `enrol`: the code proved their authenticator, so they may sign in.
     pub async fn spend_user_step(&self, id: i64, step: i64, enrol: bool) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE admin_users SET totp_step = ?2, enrolled = enrolled OR ?3 WHERE id = ?1 AND totp_step < ?2",
-        )
-        .bind(id)
-        .bind(step)
-        .bind(enrol)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self.backend, writer, |pool| {
+            sqlx::query(
+                "UPDATE admin_users SET totp_step = $2, enrolled = enrolled OR $3 WHERE id = $1 AND totp_step < $2",
+            )
+            .bind(id)
+            .bind(step)
+            .bind(enrol)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     /// Spends one of the user's recovery codes: false when it is not theirs or was used.
     pub async fn spend_recovery_code(&self, id: i64, hash: &[u8; 32], at: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE admin_recovery_codes SET used_at = ?3 WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL",
-        )
-        .bind(id)
-        .bind(hash.as_slice())
-        .bind(at)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self.backend, writer, |pool| {
+            sqlx::query(
+                "UPDATE admin_recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+            )
+            .bind(id)
+            .bind(hash.as_slice())
+            .bind(at)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     pub async fn user_signed_in(&self, id: i64, at: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE admin_users SET last_sign_in = ? WHERE id = ?").bind(at).bind(id).execute(&self.writer).await?;
+        on_pool!(self.backend, writer, |pool| {
+            sqlx::query("UPDATE admin_users SET last_sign_in = $1 WHERE id = $2").bind(at).bind(id).execute(pool).await?;
+        });
         Ok(())
     }
-}
-
-async fn replace_recovery_codes(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    id: i64,
-    hashes: &[[u8; 32]],
-) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM admin_recovery_codes WHERE user_id = ?").bind(id).execute(&mut **tx).await?;
-    for hash in hashes {
-        sqlx::query("INSERT INTO admin_recovery_codes (user_id, code_hash) VALUES (?, ?)")
-            .bind(id)
-            .bind(hash.as_slice())
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
 }

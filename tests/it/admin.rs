@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use crate::helpers::*;
+use crate::on_both_databases;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
-use rocket_db_pools::sqlx::{self, Row};
 
 async fn pool(dir: &std::path::Path) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("contact.db").display())).await.unwrap()
@@ -16,40 +16,38 @@ fn location<'a>(res: &'a rocket::local::asynchronous::LocalResponse<'_>) -> Opti
     res.headers().get_one("Location")
 }
 
-#[rocket::async_test]
-async fn every_admin_page_needs_a_session() {
-    let app = app().await;
-    assert_eq!(submit(&app.client, &valid_fields(), false).await.status(), Status::SeeOther);
+on_both_databases! {
+async fn every_admin_page_needs_a_session(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    assert_eq!(submit(&client, &valid_fields(), false).await.status(), Status::SeeOther);
     for path in ["/admin", "/admin?page=2&q=x", "/admin/submissions/1", "/admin/export.csv", "/admin/audit"] {
-        let res = app.client.get(path).dispatch().await;
+        let res = client.get(path).dispatch().await;
         assert_eq!(res.status(), Status::SeeOther, "{path}");
         assert_eq!(location(&res), Some("/admin/login"), "{path}");
     }
     for path in ["/admin/submissions/1/notes", "/admin/submissions/1/status", "/admin/submissions/1/delete"] {
-        let res = admin_post(&app.client, path, &[("body", "x"), ("status", "spam")]).await;
+        let res = admin_post(&client, path, &[("body", "x"), ("status", "spam")]).await;
         assert_eq!(res.status(), Status::SeeOther, "{path}");
         assert_eq!(location(&res), Some("/admin/login"));
     }
-    let json = app.client.get("/admin").header(Header::new("Accept", "application/json")).dispatch().await;
+    let json = client.get("/admin").header(Header::new("Accept", "application/json")).dispatch().await;
     assert_eq!(json.status(), Status::Unauthorized);
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM notes")
-        .fetch_one(&pool(app.dir.path()).await)
-        .await
-        .unwrap();
+    let rows: i64 = db.number("SELECT count(*) FROM notes").await;
     assert_eq!(rows, 0, "nothing was changed");
 }
+}
 
-#[rocket::async_test]
-async fn sign_in_sets_a_strict_session_cookie_and_pages_are_not_cached() {
-    let app = app().await;
-    let login = app.client.get("/admin/login").dispatch().await;
+on_both_databases! {
+async fn sign_in_sets_a_strict_session_cookie_and_pages_are_not_cached(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    let login = client.get("/admin/login").dispatch().await;
     assert_eq!(login.status(), Status::Ok);
     assert_eq!(login.headers().get_one("Cache-Control"), Some("no-store"));
     let html = login.into_string().await.unwrap();
     assert!(html.contains("name=\"code\"") && html.contains("name=\"csrf_token\""));
     assert!(!html.contains("name=\"password\""), "no password field without ADMIN_PASSWORD_HASH");
 
-    let res = try_sign_in(&app.client, &totp_code(TOTP_SECRET, unix_now()), None).await;
+    let res = try_sign_in(&client, &totp_code(TOTP_SECRET, unix_now()), None).await;
     assert_eq!(res.status(), Status::SeeOther);
     assert_eq!(location(&res), Some("/admin"));
     let cookie = res.cookies().get("cc_admin").expect("a session cookie").clone();
@@ -57,28 +55,27 @@ async fn sign_in_sets_a_strict_session_cookie_and_pages_are_not_cached() {
     assert_eq!(cookie.same_site(), Some(rocket::http::SameSite::Strict));
     assert_eq!(cookie.value().len(), 43, "256 random bits");
 
-    let list = app.client.get("/admin").dispatch().await;
+    let list = client.get("/admin").dispatch().await;
     assert_eq!(list.status(), Status::Ok);
     assert_eq!(list.headers().get_one("Cache-Control"), Some("no-store"));
-    let stored: Vec<String> = sqlx::query_scalar("SELECT id_hash FROM admin_sessions")
-        .fetch_all(&pool(app.dir.path()).await)
-        .await
-        .unwrap();
+    let stored: Vec<String> = db.column("SELECT id_hash FROM admin_sessions").await;
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], cookie.value(), "only a hash of the id is stored");
 }
+}
 
-#[rocket::async_test]
-async fn a_code_is_accepted_once_even_across_a_restart() {
-    let app = app().await;
+on_both_databases! {
+async fn a_code_is_accepted_once_even_across_a_restart(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
     let code = totp_code(TOTP_SECRET, unix_now());
-    assert_eq!(try_sign_in(&app.client, &code, None).await.status(), Status::SeeOther);
-    let other = Client::tracked(rocket::custom(figment(&app.dir, &[])).attach(contact_client::fairing()))
+    assert_eq!(try_sign_in(&client, &code, None).await.status(), Status::SeeOther);
+    let other = Client::tracked(rocket::custom(figment_on(&db, &[])).attach(contact_client::fairing()))
         .await
         .unwrap();
     let replay = try_sign_in(&other, &code, None).await;
     assert_eq!(replay.status(), Status::Unauthorized);
     assert!(replay.into_string().await.unwrap().contains("That did not work"));
+}
 }
 
 #[rocket::async_test]
@@ -137,9 +134,9 @@ async fn the_sixth_sign_in_attempt_in_15_minutes_is_429() {
     assert!(retry > 60 && retry <= 900, "{retry}");
 }
 
-#[rocket::async_test]
-async fn sessions_expire_after_15_idle_minutes() {
-    let (client, _dir, clock) = clocked_app(&[]).await;
+on_both_databases! {
+async fn sessions_expire_after_15_idle_minutes(backend: Backend) {
+    let (client, _db, clock) = clocked_app_on(backend, &[]).await;
     sign_in(&client).await;
     clock.advance(Duration::from_secs(14 * 60));
     assert_eq!(client.get("/admin").dispatch().await.status(), Status::Ok, "14 idle minutes");
@@ -154,10 +151,11 @@ async fn sessions_expire_after_15_idle_minutes() {
     assert_eq!(res.status(), Status::SeeOther);
     assert_eq!(location(&res), Some("/admin/login"));
 }
+}
 
-#[rocket::async_test]
-async fn sessions_end_after_8_hours_however_active() {
-    let (client, _dir, clock) = clocked_app(&[]).await;
+on_both_databases! {
+async fn sessions_end_after_8_hours_however_active(backend: Backend) {
+    let (client, _db, clock) = clocked_app_on(backend, &[]).await;
     sign_in(&client).await;
     for _ in 0..47 {
         clock.advance(Duration::from_secs(10 * 60));
@@ -166,25 +164,24 @@ async fn sessions_end_after_8_hours_however_active() {
     clock.advance(Duration::from_secs(10 * 60 + 1));
     assert_eq!(client.get("/admin").dispatch().await.status(), Status::SeeOther, "8 h after sign-in");
 }
+}
 
-#[rocket::async_test]
-async fn sign_out_makes_the_old_cookie_worthless() {
-    let app = app().await;
-    sign_in(&app.client).await;
-    let stolen = app.client.cookies().get("cc_admin").unwrap().value().to_string();
-    let res = admin_post(&app.client, "/admin/logout", &[]).await;
+on_both_databases! {
+async fn sign_out_makes_the_old_cookie_worthless(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    sign_in(&client).await;
+    let stolen = client.cookies().get("cc_admin").unwrap().value().to_string();
+    let res = admin_post(&client, "/admin/logout", &[]).await;
     assert_eq!(res.status(), Status::SeeOther);
     assert_eq!(location(&res), Some("/admin/login"));
-    let replay = Client::untracked(rocket::custom(figment(&app.dir, &[])).attach(contact_client::fairing()))
+    let replay = Client::untracked(rocket::custom(figment_on(&db, &[])).attach(contact_client::fairing()))
         .await
         .unwrap();
     let res = replay.get("/admin").cookie(rocket::http::Cookie::new("cc_admin", stolen)).dispatch().await;
     assert_eq!(res.status(), Status::SeeOther, "the session is gone on the server");
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM admin_sessions")
-        .fetch_one(&pool(app.dir.path()).await)
-        .await
-        .unwrap();
+    let sessions: i64 = db.number("SELECT count(*) FROM admin_sessions").await;
     assert_eq!(sessions, 0);
+}
 }
 
 #[rocket::async_test]
@@ -221,49 +218,50 @@ async fn page(client: &Client, path: &str) -> String {
     res.into_string().await.unwrap()
 }
 
-#[rocket::async_test]
-async fn the_list_is_newest_first_25_a_page_with_counts_and_filters() {
-    let app = app().await;
+on_both_databases! {
+async fn the_list_is_newest_first_25_a_page_with_counts_and_filters(backend: Backend) {
+    let (client, _db) = app_on(backend, &[]).await;
     let people: Vec<(String, String)> =
         (1..=30).map(|i| (format!("Person {i:02}"), format!("p{i}@example.com"))).collect();
     let refs: Vec<(&str, &str, &str)> =
         people.iter().map(|(n, e)| (n.as_str(), e.as_str(), "+14158586273")).collect();
-    seed(&app.client, &refs).await;
-    sign_in(&app.client).await;
+    seed(&client, &refs).await;
+    sign_in(&client).await;
 
-    let first = page(&app.client, "/admin").await;
+    let first = page(&client, "/admin").await;
     assert!(first.find("Person 30").unwrap() < first.find("Person 29").unwrap(), "newest first");
     assert!(first.contains("Person 06") && !first.contains("Person 05"), "25 on the first page");
     assert!(first.contains("Page 1 of 2"));
-    let second = page(&app.client, "/admin?page=2").await;
+    let second = page(&client, "/admin?page=2").await;
     assert!(second.contains("Person 05") && second.contains("Person 01") && !second.contains("Person 06"));
 
     for id in [1, 2, 3] {
         assert_eq!(
-            admin_post(&app.client, &format!("/admin/submissions/{id}/status"), &[("status", "spam")])
+            admin_post(&client, &format!("/admin/submissions/{id}/status"), &[("status", "spam")])
                 .await
                 .status(),
             Status::SeeOther
         );
     }
-    let spam = page(&app.client, "/admin?status=spam").await;
+    let spam = page(&client, "/admin?status=spam").await;
     assert!(spam.contains("Person 01") && spam.contains("Person 03") && !spam.contains("Person 04"));
-    let all = page(&app.client, "/admin").await;
+    let all = page(&client, "/admin").await;
     assert!(all.contains("badge-spam\">spam</span> <span class=\"count\">3</span>"), "counts per status");
     assert!(all.contains("badge-new\">new</span> <span class=\"count\">27</span>"));
-    assert!(page(&app.client, "/admin?page=99").await.contains("Nothing on this page"));
+    assert!(page(&client, "/admin?page=99").await.contains("Nothing on this page"));
     assert_eq!(
-        app.client.get("/admin?page=abc&status=bogus").dispatch().await.status(),
+        client.get("/admin?page=abc&status=bogus").dispatch().await.status(),
         Status::Ok,
         "lenient"
     );
 }
+}
 
-#[rocket::async_test]
-async fn search_finds_exact_emails_and_name_or_phone_substrings() {
-    let app = app().await;
+on_both_databases! {
+async fn search_finds_exact_emails_and_name_or_phone_substrings(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
     seed(
-        &app.client,
+        &client,
         &[
             ("Ada Lovelace", "ada@example.com", "+14158586273"),
             ("Grace Hopper", "Grace.Hopper@Navy.example", "+442079460958"),
@@ -271,30 +269,25 @@ async fn search_finds_exact_emails_and_name_or_phone_substrings() {
         ],
     )
     .await;
-    sign_in(&app.client).await;
+    sign_in(&client).await;
     let find =
         |q: &str| format!("/admin?q={}", form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>());
-    let hits = page(&app.client, &find("grace.hopper@navy.example")).await;
+    let hits = page(&client, &find("grace.hopper@navy.example")).await;
     assert!(hits.contains("Grace Hopper") && !hits.contains("Ada Lovelace"), "exact email, any case");
-    let none = page(&app.client, &find("hopper@navy.example")).await;
+    let none = page(&client, &find("hopper@navy.example")).await;
     assert!(!none.contains("Grace Hopper"), "emails match exactly, not by substring");
-    let hits = page(&app.client, &find("lovel")).await;
+    let hits = page(&client, &find("lovel")).await;
     assert!(hits.contains("Ada Lovelace") && !hits.contains("Alan Turing"), "name substring");
-    let hits = page(&app.client, &find("a")).await;
+    let hits = page(&client, &find("a")).await;
     assert!(hits.contains("Ada Lovelace") && hits.contains("Grace Hopper") && hits.contains("Alan Turing"));
-    let hits = page(&app.client, &find("7946 0958")).await;
+    let hits = page(&client, &find("7946 0958")).await;
     assert!(hits.contains("Grace Hopper") && !hits.contains("Ada Lovelace"), "phone digits");
-    let hits = page(&app.client, &find("turing")).await;
+    let hits = page(&client, &find("turing")).await;
     assert!(hits.contains("Alan Turing"));
 
-    let indexes: Vec<Vec<u8>> = sqlx::query_scalar("SELECT email_index FROM submission_email_keys")
-        .fetch_all(&pool(app.dir.path()).await)
-        .await
-        .unwrap();
-    assert_eq!(indexes.len(), 3);
-    for index in indexes {
-        assert_eq!(index.len(), 16, "16 bytes of a keyed HMAC, never the address");
-    }
+    let lengths = db.column("SELECT length(email_index) FROM submission_email_keys").await;
+    assert_eq!(lengths, ["16", "16", "16"], "16 bytes of a keyed HMAC, never the address");
+}
 }
 
 /// A database as migration 0004 left it (the email index 64 hex digits of the whole HMAC, in
@@ -303,7 +296,7 @@ async fn search_finds_exact_emails_and_name_or_phone_substrings() {
 #[rocket::async_test]
 async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
     use contact_client::crypto::{derive_key, keyed_hash, Vault};
-    use rocket_db_pools::sqlx::Executor;
+    use sqlx::Executor;
 
     let dir = tempfile::tempdir().unwrap();
     let db =
@@ -317,13 +310,13 @@ async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
     .await
     .unwrap();
     let before_0005 = [
-        (1, "0001_submissions.sql", include_str!("../../migrations/0001_submissions.sql")),
-        (2, "0002_admin.sql", include_str!("../../migrations/0002_admin.sql")),
-        (3, "0003_status_counts.sql", include_str!("../../migrations/0003_status_counts.sql")),
+        (1, "0001_submissions.sql", include_str!("../../migrations/sqlite/0001_submissions.sql")),
+        (2, "0002_admin.sql", include_str!("../../migrations/sqlite/0002_admin.sql")),
+        (3, "0003_status_counts.sql", include_str!("../../migrations/sqlite/0003_status_counts.sql")),
         (
             4,
             "0004_count_inserts_per_batch.sql",
-            include_str!("../../migrations/0004_count_inserts_per_batch.sql"),
+            include_str!("../../migrations/sqlite/0004_count_inserts_per_batch.sql"),
         ),
     ];
     for (version, name, sql) in before_0005 {
@@ -370,60 +363,62 @@ async fn emails_indexed_before_the_16_byte_keys_are_still_found() {
     assert!(!columns.iter().any(|c| c == "email_index"), "{columns:?}");
 }
 
-#[rocket::async_test]
-async fn detail_notes_status_and_delete() {
-    let app = app().await;
-    seed(&app.client, &[("Ada Lovelace", "ada@example.com", "+14158586273")]).await;
-    sign_in(&app.client).await;
-    let detail = page(&app.client, "/admin/submissions/1").await;
+on_both_databases! {
+async fn detail_notes_status_and_delete(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    seed(&client, &[("Ada Lovelace", "ada@example.com", "+14158586273")]).await;
+    sign_in(&client).await;
+    let detail = page(&client, "/admin/submissions/1").await;
     for shown in
         ["Ada Lovelace", "ada@example.com", "+14158586273", "Please call me about the engine.", "not checked"]
     {
         assert!(detail.contains(shown), "{shown}");
     }
-    assert_eq!(app.client.get("/admin/submissions/999").dispatch().await.status(), Status::NotFound);
+    assert_eq!(client.get("/admin/submissions/999").dispatch().await.status(), Status::NotFound);
 
     const NOTE: &str = "Called back, left a voicemail about the analytical engine";
-    let res = admin_post(&app.client, "/admin/submissions/1/notes", &[("body", NOTE)]).await;
+    let res = admin_post(&client, "/admin/submissions/1/notes", &[("body", NOTE)]).await;
     assert_eq!(res.status(), Status::SeeOther);
     assert_eq!(location(&res), Some("/admin/submissions/1"));
-    assert!(page(&app.client, "/admin/submissions/1").await.contains(NOTE));
-    let empty = admin_post(&app.client, "/admin/submissions/1/notes", &[("body", "  ")]).await;
+    assert!(page(&client, "/admin/submissions/1").await.contains(NOTE));
+    let empty = admin_post(&client, "/admin/submissions/1/notes", &[("body", "  ")]).await;
     assert_eq!(empty.status(), Status::UnprocessableEntity);
     assert!(empty.into_string().await.unwrap().contains("id=\"body-error\""));
     let too_long =
-        admin_post(&app.client, "/admin/submissions/1/notes", &[("body", &"x".repeat(5001))]).await;
+        admin_post(&client, "/admin/submissions/1/notes", &[("body", &"x".repeat(5001))]).await;
     assert_eq!(too_long.status(), Status::UnprocessableEntity);
     assert_eq!(
-        admin_post(&app.client, "/admin/submissions/9/notes", &[("body", "x")]).await.status(),
+        admin_post(&client, "/admin/submissions/9/notes", &[("body", "x")]).await.status(),
         Status::NotFound
     );
 
-    let res = admin_post(&app.client, "/admin/submissions/1/status", &[("status", "contacted")]).await;
+    let res = admin_post(&client, "/admin/submissions/1/status", &[("status", "contacted")]).await;
     assert_eq!(res.status(), Status::SeeOther);
-    assert!(page(&app.client, "/admin/submissions/1").await.contains("badge-contacted"));
-    let bad = admin_post(&app.client, "/admin/submissions/1/status", &[("status", "archived")]).await;
+    assert!(page(&client, "/admin/submissions/1").await.contains("badge-contacted"));
+    let bad = admin_post(&client, "/admin/submissions/1/status", &[("status", "archived")]).await;
     assert_eq!(bad.status(), Status::UnprocessableEntity);
 
     // Notes are sealed at rest.
-    let db = pool(app.dir.path()).await;
-    let body: String = sqlx::query_scalar("SELECT body FROM notes").fetch_one(&db).await.unwrap();
+    let body = db.column("SELECT body FROM notes").await.remove(0);
     assert!(body.starts_with("gAAAAA") && !body.contains("voicemail"));
-    let mut files = std::fs::read(app.dir.path().join("contact.db")).unwrap();
-    files.extend(std::fs::read(app.dir.path().join("contact.db-wal")).unwrap_or_default());
-    assert!(!files.windows(9).any(|w| w == b"voicemail"), "no note plaintext on disk");
+    if let Some(file) = db.sqlite_file() {
+        let mut files = std::fs::read(&file).unwrap();
+        files.extend(std::fs::read(file.with_extension("db-wal")).unwrap_or_default());
+        assert!(!files.windows(9).any(|w| w == b"voicemail"), "no note plaintext on disk");
+    }
 
-    let res = admin_post(&app.client, "/admin/submissions/1/delete", &[]).await;
+    let res = admin_post(&client, "/admin/submissions/1/delete", &[]).await;
     assert_eq!(res.status(), Status::SeeOther);
     assert_eq!(location(&res), Some("/admin"));
-    assert_eq!(app.client.get("/admin/submissions/1").dispatch().await.status(), Status::NotFound);
-    let left: (i64, i64, i64) = (
-        sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&db).await.unwrap(),
-        sqlx::query_scalar("SELECT count(*) FROM notes").fetch_one(&db).await.unwrap(),
-        sqlx::query_scalar("SELECT count(*) FROM submission_email_keys").fetch_one(&db).await.unwrap(),
+    assert_eq!(client.get("/admin/submissions/1").dispatch().await.status(), Status::NotFound);
+    let left = (
+        db.number("SELECT count(*) FROM submissions").await,
+        db.number("SELECT count(*) FROM notes").await,
+        db.number("SELECT count(*) FROM submission_email_keys").await,
     );
     assert_eq!(left, (0, 0, 0), "the submission, its notes and its email key are gone");
-    assert_eq!(admin_post(&app.client, "/admin/submissions/1/delete", &[]).await.status(), Status::NotFound);
+    assert_eq!(admin_post(&client, "/admin/submissions/1/delete", &[]).await.status(), Status::NotFound);
+}
 }
 
 #[rocket::async_test]
@@ -446,15 +441,15 @@ async fn xss_payloads_are_rendered_escaped_everywhere() {
     }
 }
 
-#[rocket::async_test]
-async fn csv_export_is_decrypted_with_formulas_neutralised() {
-    let app = app().await;
-    seed(&app.client, &[("=HYPERLINK(\"http://evil\",\"x\")", "ada@example.com", "+14158586273")]).await;
+on_both_databases! {
+async fn csv_export_is_decrypted_with_formulas_neutralised(backend: Backend) {
+    let (client, _db) = app_on(backend, &[]).await;
+    seed(&client, &[("=HYPERLINK(\"http://evil\",\"x\")", "ada@example.com", "+14158586273")]).await;
     let fields =
         with(with(valid_fields(), "name", "Bob, \"the\" Builder"), "message", "@SUM(1+1)\nsecond line");
-    assert_eq!(submit(&app.client, &fields, false).await.status(), Status::SeeOther);
-    sign_in(&app.client).await;
-    let res = app.client.get("/admin/export.csv").dispatch().await;
+    assert_eq!(submit(&client, &fields, false).await.status(), Status::SeeOther);
+    sign_in(&client).await;
+    let res = client.get("/admin/export.csv").dispatch().await;
     assert_eq!(res.status(), Status::Ok);
     assert_eq!(res.content_type().map(|c| c.to_string()), Some("text/csv; charset=utf-8".into()));
     assert!(res.headers().get_one("Content-Disposition").unwrap().contains("attachment"));
@@ -469,36 +464,31 @@ async fn csv_export_is_decrypted_with_formulas_neutralised() {
     assert!(csv.contains("\"'@SUM(1+1)\nsecond line\""), "{csv}");
     assert!(csv.contains(",new,UTC\r\n"));
 }
+}
 
-#[rocket::async_test]
-async fn the_audit_log_records_who_did_what_but_no_personal_data() {
-    let app = app_with(&[("proxy_ip_header", "X-Real-IP")]).await;
-    seed(&app.client, &[("Ada Lovelace", "ada@example.com", "+14158586273")]).await;
-    assert_eq!(try_sign_in(&app.client, "000000", None).await.status(), Status::Unauthorized);
-    sign_in(&app.client).await;
-    app.client.get("/admin/submissions/1").header(Header::new("X-Real-IP", "203.0.113.9")).dispatch().await;
-    admin_post(&app.client, "/admin/submissions/1/notes", &[("body", "private note text")]).await;
-    admin_post(&app.client, "/admin/submissions/1/status", &[("status", "closed")]).await;
-    app.client.get("/admin/export.csv").dispatch().await;
-    admin_post(&app.client, "/admin/submissions/1/delete", &[]).await;
+on_both_databases! {
+async fn the_audit_log_records_who_did_what_but_no_personal_data(backend: Backend) {
+    let (client, db) = app_on(backend, &[("proxy_ip_header", "X-Real-IP")]).await;
+    seed(&client, &[("Ada Lovelace", "ada@example.com", "+14158586273")]).await;
+    assert_eq!(try_sign_in(&client, "000000", None).await.status(), Status::Unauthorized);
+    sign_in(&client).await;
+    client.get("/admin/submissions/1").header(Header::new("X-Real-IP", "203.0.113.9")).dispatch().await;
+    admin_post(&client, "/admin/submissions/1/notes", &[("body", "private note text")]).await;
+    admin_post(&client, "/admin/submissions/1/status", &[("status", "closed")]).await;
+    client.get("/admin/export.csv").dispatch().await;
+    admin_post(&client, "/admin/submissions/1/delete", &[]).await;
 
-    let db = pool(app.dir.path()).await;
-    let rows =
-        sqlx::query("SELECT action, ip, submission_id FROM audit ORDER BY id").fetch_all(&db).await.unwrap();
-    let actions: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
+    let actions = db.column("SELECT action FROM audit ORDER BY id").await;
     assert_eq!(actions, ["sign_in_failed", "sign_in", "view", "note", "status", "export", "delete"]);
-    assert_eq!(rows[2].get::<String, _>(1), "203.0.113.9", "from which address");
-    assert_eq!(rows[2].get::<Option<i64>, _>(2), Some(1), "on which submission");
-    let dump: Vec<String> =
-        sqlx::query_scalar("SELECT at || action || ip || coalesce(submission_id, '') FROM audit")
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let view = db.column("SELECT ip || ' ' || CAST(submission_id AS TEXT) FROM audit WHERE action = 'view'").await;
+    assert_eq!(view, ["203.0.113.9 1"], "from which address, on which submission");
+    let dump = db.column("SELECT at || action || ip || coalesce(CAST(submission_id AS TEXT), '') FROM audit").await;
     for text in ["Ada", "ada@example.com", "4158586273", "private note"] {
         assert!(!dump.iter().any(|d| d.contains(text)), "{text} in the audit log");
     }
-    let html = page(&app.client, "/admin/audit").await;
+    let html = page(&client, "/admin/audit").await;
     assert!(html.contains("sign in failed") && html.contains("203.0.113.9") && html.contains("#1"));
+}
 }
 
 /// A code that is wrong at `unix_secs`, whatever step of drift is allowed.
@@ -546,9 +536,9 @@ async fn cross_site_posts_do_not_count_against_the_sign_in_limit() {
     sign_in(&app.client).await;
 }
 
-#[rocket::async_test]
-async fn wrong_codes_from_a_thousand_addresses_are_throttled_per_account() {
-    let (client, dir, clock) = clocked_app(&[("proxy_ip_header", "X-Real-IP")]).await;
+on_both_databases! {
+async fn wrong_codes_from_a_thousand_addresses_are_throttled_per_account(backend: Backend) {
+    let (client, db, clock) = clocked_app_on(backend, &[("proxy_ip_header", "X-Real-IP")]).await;
     let start = clock.now_ms();
     let (mut failures, mut refused, mut n) = (0, 0, 0u32);
     // A botnet tries as fast as the account lets it, each try from a new address.
@@ -577,13 +567,14 @@ async fn wrong_codes_from_a_thousand_addresses_are_throttled_per_account() {
     assert_eq!(locked.status(), Status::TooManyRequests);
     let wait: u64 = locked.headers().get_one("Retry-After").unwrap().parse().unwrap();
     assert!(wait > 30 && wait <= 3600 - elapsed, "locked for the rest of the hour: {wait} s");
-    let fig = figment(&dir, &[("proxy_ip_header", "X-Real-IP")]);
+    let fig = figment_on(&db, &[("proxy_ip_header", "X-Real-IP")]);
     let config = contact_client::Config::from_figment(&fig).unwrap();
     let maintenance = contact_client::appliance::Maintenance::open(&config).await.unwrap();
     assert_eq!(maintenance.unlock_sign_in().await.unwrap(), 1);
     maintenance.close().await;
     let res = sign_in_from(&client, "192.0.2.2", &totp_code(TOTP_SECRET, now)).await;
     assert_eq!(res.status(), Status::SeeOther, "unlocked from the command line");
+}
 }
 
 #[rocket::async_test]

@@ -109,18 +109,15 @@ const BROWSER_ZONE: &str = "Europe/Berlin";
 
 async fn stored(dir: &std::path::Path) -> i64 {
     let url = format!("sqlite://{}/data/contact.db", dir.display());
-    let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();
-    rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap()
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap()
 }
 
 /// The time zone of every stored submission.
 async fn stored_zones(dir: &std::path::Path) -> Vec<String> {
     let url = format!("sqlite://{}/data/contact.db", dir.display());
-    let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();
-    rocket_db_pools::sqlx::query_scalar("SELECT time_zone FROM submissions ORDER BY id")
-        .fetch_all(&pool)
-        .await
-        .unwrap()
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query_scalar("SELECT time_zone FROM submissions ORDER BY id").fetch_all(&pool).await.unwrap()
 }
 
 async fn type_into(c: &Client, id: &str, text: &str) {
@@ -650,12 +647,9 @@ async fn each_language_in_a_browser() {
         assert_accessible(c, &format!("thanks ({code})")).await;
     }
     let url = format!("sqlite://{}/data/contact.db", f.dir.path().display());
-    let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
     let stored: Vec<String> =
-        rocket_db_pools::sqlx::query_scalar("SELECT language FROM submissions ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        sqlx::query_scalar("SELECT language FROM submissions ORDER BY id").fetch_all(&pool).await.unwrap();
     assert_eq!(stored, ["de", "fr", "es"], "each submission keeps its language");
 
     // The admin's pages in each language: accessible, and the longer words still fit a phone.

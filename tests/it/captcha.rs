@@ -7,8 +7,8 @@ use std::time::Duration;
 
 async fn stored(app: &TestApp) -> i64 {
     let url = format!("sqlite://{}", app.dir.path().join("contact.db").display());
-    let pool = rocket_db_pools::sqlx::SqlitePool::connect(&url).await.unwrap();
-    rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap()
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap()
 }
 
 #[rocket::async_test]

@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use crate::helpers::server::BIN;
 use crate::helpers::*;
 use rocket::http::Status;
-use rocket_db_pools::sqlx::{self, Row};
+use sqlx::{self, Row};
 
 const NEW_KEY: &str = "ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-P0A=";
 

@@ -205,14 +205,10 @@ async fn behind_nginx_with_tls() {
         .await
         .unwrap();
     assert_eq!(posted.status(), 303, "{:?}", posted.text().await);
-    let db = rocket_db_pools::sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}/data/contact.db",
-        app_dir.path().display()
-    ))
-    .await
-    .unwrap();
-    let stored: i64 =
-        rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&db).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}/data/contact.db", app_dir.path().display()))
+        .await
+        .unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&db).await.unwrap();
     assert_eq!(stored, 1);
 
     // The app sees the visitor's address from X-Real-IP (the audit log records a failed sign-in).
@@ -228,8 +224,7 @@ async fn behind_nginx_with_tls() {
         .await
         .unwrap();
     assert_eq!(failed.status(), 401);
-    let ip: String =
-        rocket_db_pools::sqlx::query_scalar("SELECT ip FROM audit").fetch_one(&db).await.unwrap();
+    let ip: String = sqlx::query_scalar("SELECT ip FROM audit").fetch_one(&db).await.unwrap();
     assert_eq!(ip, "127.0.0.2");
 
     // HTTP redirects to HTTPS.

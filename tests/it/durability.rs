@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::helpers::server::{submit_over_http, Server};
 use crate::helpers::*;
-use rocket_db_pools::sqlx::{self, Row};
+use sqlx::{self, Row};
 
 /// One visitor's loop: submit over HTTP, remember (id, email) of every 303.
 fn visitor(addr: String, n: usize, stop: Arc<AtomicBool>, acked: Arc<Mutex<Vec<(i64, String)>>>) {

@@ -128,16 +128,11 @@ async fn two_instances_in_one_app_share_nothing() {
     assert_eq!(post("/b", csrf_b2, captcha_b2).await, Status::SeeOther, "B's budget is its own");
     // And the data: each database has what was sent to it.
     for (dir, expected) in [(&dir_a, 3), (&dir_b, 1)] {
-        let pool = rocket_db_pools::sqlx::SqlitePool::connect(&format!(
-            "sqlite://{}",
-            dir.path().join("contact.db").display()
-        ))
-        .await
-        .unwrap();
-        let n: i64 = rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let pool =
+            sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("contact.db").display()))
+                .await
+                .unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&pool).await.unwrap();
         assert_eq!(n, expected);
     }
 }

@@ -410,14 +410,11 @@ async fn the_preferred_time_is_meant_in_the_visitors_time_zone() {
     let body: serde_json::Value = serde_json::from_str(&res.into_string().await.unwrap()).unwrap();
     assert_eq!(body["errors"]["time_zone"], "Please choose a time zone from the list.");
 
-    let db = rocket_db_pools::sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        app.dir.path().join("contact.db").display()
-    ))
-    .await
-    .unwrap();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.dir.path().join("contact.db").display()))
+        .await
+        .unwrap();
     let stored: Vec<(String, String)> =
-        rocket_db_pools::sqlx::query_as("SELECT preferred_time, time_zone FROM submissions ORDER BY id")
+        sqlx::query_as("SELECT preferred_time, time_zone FROM submissions ORDER BY id")
             .fetch_all(&db)
             .await
             .unwrap();

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use rocket::http::{Header, Status};
 use rocket::local::asynchronous::Client;
-use rocket_db_pools::sqlx::{self, Row};
+use sqlx::{self, Row};
 use tempfile::TempDir;
 
 use crate::helpers::*;

@@ -9,6 +9,7 @@ use rocket::http::Status;
 use crate::helpers::receivers::{SmtpOptions, SmtpServer, WebhookReceiver, WEBHOOK_SECRET};
 use crate::helpers::server::{submit_over_http, Server};
 use crate::helpers::*;
+use crate::on_both_databases;
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -25,18 +26,17 @@ fn personal_data_in(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-#[rocket::async_test]
-async fn the_owner_hears_of_each_submission_without_personal_data_by_default() {
+on_both_databases! {
+async fn the_owner_hears_of_each_submission_without_personal_data_by_default(backend: Backend) {
     let Some(smtp) = SmtpServer::start(SmtpOptions::default()) else { return };
     let url = smtp.url();
-    let app = app_with(&[
+    let (client, _db) = app_on(backend, &[
         ("notify.email_to", "owner@example.com, partner@example.com"),
         ("notify.smtp_url", &url),
         ("public_url", "https://example.com/contact/"),
         ("metrics_token", METRICS_TOKEN),
-    ])
-    .await;
-    let res = submit(&app.client, &valid_fields(), true).await;
+    ]).await;
+    let res = submit(&client, &valid_fields(), true).await;
     assert_eq!(res.status(), Status::SeeOther);
     let mails = smtp.wait_for(1, WAIT).await;
     assert_eq!(mails.len(), 1);
@@ -55,24 +55,24 @@ async fn the_owner_hears_of_each_submission_without_personal_data_by_default() {
         personal_data_in(&text)
     );
     assert!(!text.contains("Reply-To"), "{text}");
-    let health = operator_health(&app.client).await;
+    let health = operator_health(&client).await;
     assert_eq!(health["notifications"], serde_json::json!({"pending": 0, "failed": 0}));
 }
+}
 
-#[rocket::async_test]
-async fn include_details_over_starttls_with_auth() {
+on_both_databases! {
+async fn include_details_over_starttls_with_auth(backend: Backend) {
     let options = SmtpOptions { starttls: true, auth: Some(("mailer", "s3cret-pass")), ..Default::default() };
     let Some(smtp) = SmtpServer::start(options) else { return };
     let (url, ca) = (smtp.url(), smtp.ca_file());
-    let app = app_with(&[
+    let (client, _db) = app_on(backend, &[
         ("notify.email_to", "owner@example.com"),
         ("notify.smtp_url", &url),
         ("notify.smtp_ca_file", ca.to_str().unwrap()),
         ("notify.include_details", "true"),
         ("notify.email_from", "Contact form <form@example.com>"),
-    ])
-    .await;
-    assert_eq!(submit(&app.client, &valid_fields(), true).await.status(), Status::SeeOther);
+    ]).await;
+    assert_eq!(submit(&client, &valid_fields(), true).await.status(), Status::SeeOther);
     let mails = smtp.wait_for(1, WAIT).await;
     assert_eq!(mails.len(), 1);
     assert_eq!((mails[0]["tls"].as_bool(), mails[0]["authenticated"].as_bool()), (Some(true), Some(true)));
@@ -83,29 +83,29 @@ async fn include_details_over_starttls_with_auth() {
     assert!(text.contains("Reply-To: \"Ada Lovelace\" <ada@example.com>"), "{text}");
     assert!(text.contains("From: \"Contact form\" <form@example.com>"), "{text}");
 }
+}
 
-#[rocket::async_test]
-async fn implicit_tls_is_spoken_from_the_first_byte() {
+on_both_databases! {
+async fn implicit_tls_is_spoken_from_the_first_byte(backend: Backend) {
     let Some(smtp) = SmtpServer::start(SmtpOptions { smtps: true, ..Default::default() }) else { return };
     let (url, ca) = (smtp.url(), smtp.ca_file());
-    let app = app_with(&[
+    let (client, _db) = app_on(backend, &[
         ("notify.email_to", "owner@example.com"),
         ("notify.smtp_url", &url),
         ("notify.smtp_ca_file", ca.to_str().unwrap()),
-    ])
-    .await;
-    assert_eq!(submit(&app.client, &valid_fields(), true).await.status(), Status::SeeOther);
+    ]).await;
+    assert_eq!(submit(&client, &valid_fields(), true).await.status(), Status::SeeOther);
     let mails = smtp.wait_for(1, WAIT).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0]["tls"].as_bool(), Some(true));
 }
+}
 
-#[rocket::async_test]
-async fn a_failing_webhook_is_retried_with_the_same_id_until_it_answers_2xx() {
+on_both_databases! {
+async fn a_failing_webhook_is_retried_with_the_same_id_until_it_answers_2xx(backend: Backend) {
     let Some(hook) = WebhookReceiver::start(2) else { return };
     let url = hook.url();
-    let (client, _dir, clock) =
-        clocked_app(&[("notify.webhook_url", &url), ("notify.webhook_secret", WEBHOOK_SECRET)]).await;
+    let (client, _db, clock) = clocked_app_on(backend, &[("notify.webhook_url", &url), ("notify.webhook_secret", WEBHOOK_SECRET)]).await;
     assert_eq!(submit(&client, &valid_fields(), true).await.status(), Status::SeeOther);
     assert_eq!(hook.wait_for(1, WAIT).await.len(), 1, "the first attempt comes at once");
     for attempt in 2..=3 {
@@ -132,13 +132,14 @@ async fn a_failing_webhook_is_retried_with_the_same_id_until_it_answers_2xx() {
     rocket::tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(hook.deliveries().len(), 3);
 }
+}
 
-#[rocket::async_test]
-async fn after_three_days_of_failures_it_is_failed_and_the_admin_can_send_it_again() {
+on_both_databases! {
+async fn after_three_days_of_failures_it_is_failed_and_the_admin_can_send_it_again(backend: Backend) {
     // 14 waits of growing length, 15 attempts in all; the 16th (after "send again") succeeds.
     let Some(hook) = WebhookReceiver::start(15) else { return };
     let url = hook.url();
-    let (client, _dir, clock) = clocked_app(&[
+    let (client, _db, clock) = clocked_app_on(backend, &[
         ("notify.webhook_url", &url),
         ("notify.webhook_secret", WEBHOOK_SECRET),
         ("metrics_token", METRICS_TOKEN),
@@ -166,6 +167,7 @@ async fn after_three_days_of_failures_it_is_failed_and_the_admin_can_send_it_aga
         "delivered after sending again"
     );
 }
+}
 
 async fn detail(client: &rocket::local::asynchronous::Client) -> String {
     client.get("/admin/submissions/1").dispatch().await.into_string().await.unwrap()
@@ -191,44 +193,44 @@ fn extract_action(html: &str, suffix: &str) -> Option<String> {
     })
 }
 
-#[rocket::async_test]
-async fn honeypot_hits_refused_and_deleted_submissions_tell_nobody() {
+on_both_databases! {
+async fn honeypot_hits_refused_and_deleted_submissions_tell_nobody(backend: Backend) {
     let Some(hook) = WebhookReceiver::start(1000) else { return };
     let url = hook.url();
-    let app = app_with(&[
+    let (client, _db) = app_on(backend, &[
         ("notify.webhook_url", &url),
         ("notify.webhook_secret", WEBHOOK_SECRET),
         ("metrics_token", METRICS_TOKEN),
     ])
     .await;
-    let trapped = submit(&app.client, &with(valid_fields(), "website", "http://spam.example"), true).await;
+    let trapped = submit(&client, &with(valid_fields(), "website", "http://spam.example"), true).await;
     assert_eq!(trapped.status(), Status::SeeOther);
-    let refused = submit(&app.client, &with(valid_fields(), "email", "not-an-address"), true).await;
+    let refused = submit(&client, &with(valid_fields(), "email", "not-an-address"), true).await;
     assert_eq!(refused.status(), Status::UnprocessableEntity);
     rocket::tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(hook.deliveries().is_empty(), "nothing was sent for a bot or a refused form");
-    assert_eq!(operator_health(&app.client).await["notifications"]["pending"], 0);
+    assert_eq!(operator_health(&client).await["notifications"]["pending"], 0);
 
     // A real one fails (the receiver answers 500) and waits to be retried; deleting the
     // submission drops it.
-    assert_eq!(submit(&app.client, &valid_fields(), true).await.status(), Status::SeeOther);
+    assert_eq!(submit(&client, &valid_fields(), true).await.status(), Status::SeeOther);
     assert_eq!(hook.wait_for(1, WAIT).await.len(), 1);
-    assert_eq!(operator_health(&app.client).await["notifications"]["pending"], 1);
-    sign_in(&app.client).await;
-    let res = admin_post(&app.client, "/admin/submissions/1/delete", &[]).await;
+    assert_eq!(operator_health(&client).await["notifications"]["pending"], 1);
+    sign_in(&client).await;
+    let res = admin_post(&client, "/admin/submissions/1/delete", &[]).await;
     assert_eq!(res.status(), Status::SeeOther);
     assert_eq!(
-        operator_health(&app.client).await["notifications"],
+        operator_health(&client).await["notifications"],
         serde_json::json!({"pending": 0, "failed": 0})
     );
 }
+}
 
-#[rocket::async_test]
-async fn a_visitor_address_gets_one_confirmation_a_day_without_its_message() {
+on_both_databases! {
+async fn a_visitor_address_gets_one_confirmation_a_day_without_its_message(backend: Backend) {
     let Some(smtp) = SmtpServer::start(SmtpOptions::default()) else { return };
     let url = smtp.url();
-    let (client, _dir, clock) =
-        clocked_app(&[("notify.smtp_url", &url), ("notify.confirm_visitor", "true")]).await;
+    let (client, _db, clock) = clocked_app_on(backend, &[("notify.smtp_url", &url), ("notify.confirm_visitor", "true")]).await;
     for _ in 0..50 {
         let fields = with(valid_fields(), "email", "Target@Example.com");
         assert_eq!(submit(&client, &fields, true).await.status(), Status::SeeOther);
@@ -251,13 +253,14 @@ async fn a_visitor_address_gets_one_confirmation_a_day_without_its_message() {
     assert_eq!(submit(&client, &again, true).await.status(), Status::SeeOther);
     assert_eq!(smtp.wait_for(3, WAIT).await.len(), 3, "a day later, one more");
 }
+}
 
-#[rocket::async_test]
-async fn two_hundred_submissions_at_full_speed_give_two_hundred_mails_once_each() {
+on_both_databases! {
+async fn two_hundred_submissions_at_full_speed_give_two_hundred_mails_once_each(backend: Backend) {
     let Some(smtp) = SmtpServer::start(SmtpOptions::default()) else { return };
     let url = smtp.url();
-    let app = app_with(&[("notify.email_to", "owner@example.com"), ("notify.smtp_url", &url)]).await;
-    let submissions = (0..200).map(|_| async { submit(&app.client, &valid_fields(), true).await.status() });
+    let (client, _db) = app_on(backend, &[("notify.email_to", "owner@example.com"), ("notify.smtp_url", &url)]).await;
+    let submissions = (0..200).map(|_| async { submit(&client, &valid_fields(), true).await.status() });
     let statuses = rocket::futures::future::join_all(submissions).await;
     assert!(statuses.iter().all(|s| *s == Status::SeeOther));
     let mails = smtp.wait_for(200, Duration::from_secs(60)).await;
@@ -271,6 +274,7 @@ async fn two_hundred_submissions_at_full_speed_give_two_hundred_mails_once_each(
     subjects.sort();
     subjects.dedup();
     assert_eq!((mails, subjects.len()), (200, 200), "200 mails, no duplicates");
+}
 }
 
 /// SMTP down, a submission, the server killed with SIGKILL; then both come back: the mail

@@ -8,7 +8,7 @@ use crate::helpers::*;
 use contact_client::Clock;
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
-use rocket_db_pools::sqlx::{self, Row};
+use sqlx::{self, Row};
 
 const KEY: &str = "fake-access-key-1234567890";
 
@@ -18,7 +18,7 @@ async fn app_for(fake_url: &str, extra: &[(&str, &str)]) -> TestApp {
     app_with(&all).await
 }
 
-async fn rows(app: &TestApp) -> Vec<rocket_db_pools::sqlx::sqlite::SqliteRow> {
+async fn rows(app: &TestApp) -> Vec<sqlx::sqlite::SqliteRow> {
     let url = format!("sqlite://{}", app.dir.path().join("contact.db").display());
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
     sqlx::query("SELECT * FROM submissions ORDER BY id").fetch_all(&pool).await.unwrap()

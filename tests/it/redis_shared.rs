@@ -94,14 +94,11 @@ async fn redis_lost_while_running() {
     // and a submission says "unavailable" rather than pretending; nothing is stored unchecked.
     assert_eq!(app.client.get("/").dispatch().await.status(), Status::Ok);
     assert_eq!(post(&app.client, submission(&tokens)).await, Status::ServiceUnavailable);
-    let count: i64 = rocket_db_pools::sqlx::query_scalar("SELECT count(*) FROM submissions")
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions")
         .fetch_one(
-            &rocket_db_pools::sqlx::SqlitePool::connect(&format!(
-                "sqlite://{}",
-                app.dir.path().join("contact.db").display()
-            ))
-            .await
-            .unwrap(),
+            &sqlx::SqlitePool::connect(&format!("sqlite://{}", app.dir.path().join("contact.db").display()))
+                .await
+                .unwrap(),
         )
         .await
         .unwrap();

@@ -2,11 +2,13 @@
 //! personal fields, and every row decrypts with the configured key.
 
 use crate::helpers::*;
+use crate::on_both_databases;
+use contact_client::config::Database;
 use contact_client::crypto::{BlindIndex, Vault};
 use contact_client::domain::PhoneVerdict;
 use contact_client::store::{Filter, SealedSubmission, Store};
 use rocket::http::Status;
-use rocket_db_pools::sqlx::{self, Row};
+use sqlx::{self, Row};
 
 const NAME: &str = "Zebulon Quixotic-Plaintext";
 const EMAIL: &str = "zebulon.plaintext@example.org";
@@ -23,6 +25,17 @@ fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
     all
 }
 
+/// The form filled in with the personal values the tests look for.
+fn zebulon() -> Vec<(&'static str, String)> {
+    vec![
+        ("name", NAME.to_string()),
+        ("email", EMAIL.to_string()),
+        ("phone", "+1 (415) 858-6273".to_string()),
+        ("preferred_time", in_days(3)),
+        ("message", MESSAGE.to_string()),
+    ]
+}
+
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
@@ -30,13 +43,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[rocket::async_test]
 async fn personal_fields_are_only_fernet_tokens_on_disk() {
     let app = app().await;
-    let fields = vec![
-        ("name", NAME.to_string()),
-        ("email", EMAIL.to_string()),
-        ("phone", "+1 (415) 858-6273".to_string()),
-        ("preferred_time", in_days(3)),
-        ("message", MESSAGE.to_string()),
-    ];
+    let fields = zebulon();
     for _ in 0..3 {
         assert_eq!(submit(&app.client, &fields, false).await.status(), Status::SeeOther);
     }
@@ -69,6 +76,27 @@ async fn personal_fields_are_only_fernet_tokens_on_disk() {
     }
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.unwrap();
     assert_eq!(journal, "wal");
+}
+
+on_both_databases! {
+/// Whatever the database, what it holds of a person is Fernet tokens that open with the key.
+async fn stored_personal_fields_are_tokens_that_open_with_the_key(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    let fields = zebulon();
+    for _ in 0..2 {
+        assert_eq!(submit(&client, &fields, false).await.status(), Status::SeeOther);
+    }
+    let vault = Vault::new(&contact_client::keys::FernetKeys::parse(FERNET_KEY).unwrap());
+    for (column, plain) in [("name", NAME), ("email", EMAIL), ("phone", PHONE_E164), ("message", MESSAGE)] {
+        let stored = db.column(&format!("SELECT {column} FROM submissions ORDER BY id")).await;
+        assert_eq!(stored.len(), 2);
+        for token in stored {
+            assert!(token.starts_with("gAAAAA") && !token.contains(plain), "{column} is a token");
+            assert_eq!(vault.decrypt(&token).unwrap(), plain);
+        }
+    }
+    assert_eq!(db.column("SELECT status FROM submissions").await, ["new", "new"]);
+}
 }
 
 #[rocket::async_test]
@@ -120,12 +148,12 @@ async fn healthz_is_503_when_the_database_is_gone() {
     assert_eq!(body["status"], "error");
 }
 
+on_both_databases! {
 /// The dashboard's counts come from `status_counts`: inserts in concurrent batches (the writer
 /// adds each batch), status changes and deletions (triggers) keep it equal to a real count.
-#[rocket::async_test]
-async fn status_counts_match_the_rows_through_batches_changes_and_deletes() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("counts.db")).await.unwrap();
+async fn status_counts_match_the_rows_through_batches_changes_and_deletes(backend: Backend) {
+    let db = backend.fresh().unwrap();
+    let store = db.store().await;
     let ids: Vec<i64> =
         rocket::futures::future::join_all((0..40).map(|n| store.insert_submission(sealed(n))))
             .await
@@ -147,14 +175,17 @@ async fn status_counts_match_the_rows_through_batches_changes_and_deletes() {
     let mut kept = store.status_counts().await.unwrap();
     kept.sort();
     assert_eq!(kept, vec![("contacted".into(), 1), ("new".into(), 33), ("spam".into(), 4)]);
+    let counted = db.column("SELECT status || '=' || count(*) FROM submissions GROUP BY status ORDER BY status").await;
+    assert_eq!(counted, ["contacted=1", "new=33", "spam=4"]);
+}
 }
 
+on_both_databases! {
 /// An email search's total is counted when a page is full or past the end, and otherwise
 /// follows from the page itself: every way must give the same number.
-#[rocket::async_test]
-async fn an_email_search_pages_and_counts_every_match() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("search.db")).await.unwrap();
+async fn an_email_search_pages_and_counts_every_match(backend: Backend) {
+    let db = backend.fresh().unwrap();
+    let store = db.store().await;
     let index = BlindIndex::new([7; 32]);
     let ada = index.of("ada@example.com");
     for n in 0..35 {
@@ -177,6 +208,7 @@ async fn an_email_search_pages_and_counts_every_match() {
     assert_eq!(found(Some("spam"), Some(ada), 0).await, (3, 3));
     assert_eq!(found(None, Some(index.of("person-6@example.com")), 0).await, (1, 1));
     assert_eq!(found(None, Some(index.of("nobody@example.com")), 0).await, (0, 0));
+}
 }
 
 /// A row as the store receives it; the values stand in for Fernet tokens.
@@ -206,14 +238,10 @@ fn sealed(n: usize) -> SealedSubmission {
 async fn the_wal_stays_bounded_while_commits_keep_coming() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wal.db");
-    let store = Store::open(&path).await.unwrap();
+    let store = Store::open(&Database::Sqlite(path.clone())).await.unwrap();
     for n in 0..2000 {
         store.insert_submission(sealed(n)).await.unwrap();
     }
-    let threads = std::fs::read_dir("/proc/self/task").unwrap();
-    let names: Vec<String> =
-        threads.map(|t| std::fs::read_to_string(t.unwrap().path().join("comm")).unwrap()).collect();
-    assert!(names.iter().any(|n| n.trim() == "contact-checkpt"), "{names:?}");
     let wal = std::fs::metadata(dir.path().join("wal.db-wal")).unwrap().len();
     assert!(wal < 20 << 20, "WAL of {wal} bytes");
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
@@ -223,18 +251,19 @@ async fn the_wal_stays_bounded_while_commits_keep_coming() {
     assert_eq!(check, "ok");
 }
 
+on_both_databases! {
 /// A visitor who hangs up while the commit is pending drops the request: the commit it was
 /// to lead still happens, and the next submission is not left waiting for a turn.
-#[rocket::async_test]
-async fn a_request_dropped_while_its_commit_is_pending_stalls_nobody() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("dropped.db")).await.unwrap();
+async fn a_request_dropped_while_its_commit_is_pending_stalls_nobody(backend: Backend) {
+    let db = backend.fresh().unwrap();
+    let store = db.store().await;
     let mut first = Box::pin(store.insert_submission(sealed(1)));
     let _ = rocket::futures::FutureExt::now_or_never(first.as_mut());
     drop(first);
     let second =
         rocket::tokio::time::timeout(std::time::Duration::from_secs(5), store.insert_submission(sealed(2)));
     assert_eq!(second.await.expect("the second commit ran").unwrap(), 2, "the dropped one was stored first");
+}
 }
 
 #[rocket::async_test]
@@ -278,12 +307,12 @@ async fn a_damaged_database_file_is_noticed() {
     assert_eq!(app.client.get("/healthz").dispatch().await.status(), Status::ServiceUnavailable);
 }
 
+on_both_databases! {
 /// Instances sharing a database purge one at a time: the lease is one holder's until it is
 /// given back or runs out.
-#[rocket::async_test]
-async fn the_retention_lease_is_held_by_one_instance_at_a_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("lease.db")).await.unwrap();
+async fn the_retention_lease_is_held_by_one_instance_at_a_time(backend: Backend) {
+    let db = backend.fresh().unwrap();
+    let store = db.store().await;
     assert!(store.take_lease("retention", "a", 1_000, 1_600).await.unwrap());
     assert!(!store.take_lease("retention", "b", 1_010, 1_610).await.unwrap(), "b waits while a holds it");
     assert!(store.take_lease("retention", "a", 1_020, 1_620).await.unwrap(), "a may renew");
@@ -292,4 +321,5 @@ async fn the_retention_lease_is_held_by_one_instance_at_a_time() {
     assert!(!store.take_lease("retention", "a", 1_700, 2_300).await.unwrap(), "a can't give back b's lease");
     store.release_lease("retention", "b").await.unwrap();
     assert!(store.take_lease("retention", "a", 1_700, 2_300).await.unwrap(), "given back: free at once");
+}
 }

@@ -6,7 +6,6 @@ use std::process::{Command, Output, Stdio};
 
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
-use rocket_db_pools::sqlx;
 
 use crate::helpers::server::BIN;
 use crate::helpers::*;

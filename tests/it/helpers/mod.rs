@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: an instance on a temporary data directory with
 //! fixed test keys, and the steps of a visitor's form submission.
 
+pub mod databases;
 pub mod fake_numverify;
 pub mod http;
 pub mod receivers;
@@ -53,6 +54,34 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     let rocket = rocket::custom(figment(&dir, extra)).attach(contact_client::fairing());
     let client = Client::tracked(rocket).await.expect("the test instance starts");
     TestApp { client, dir }
+}
+
+/// [`figment`] for an instance on `db`.
+pub fn figment_on(db: &databases::TestDatabase, extra: &[(&str, &str)]) -> Figment {
+    db.settings()
+        .into_iter()
+        .fold(figment(&db.dir, extra), |fig, (key, value)| fig.merge((format!("contact.{key}"), value)))
+}
+
+/// An instance on a fresh database of `backend`, with `extra` settings.
+pub async fn app_on(
+    backend: databases::Backend,
+    extra: &[(&str, &str)],
+) -> (Client, databases::TestDatabase) {
+    let (client, db, _) = clocked_app_on(backend, extra).await;
+    (client, db)
+}
+
+/// [`app_on`], on a clock the test moves forward.
+pub async fn clocked_app_on(
+    backend: databases::Backend,
+    extra: &[(&str, &str)],
+) -> (Client, databases::TestDatabase, contact_client::Clock) {
+    let db = backend.fresh().expect("a fresh database");
+    let clock = contact_client::Clock::system();
+    let rocket =
+        rocket::custom(figment_on(&db, extra)).attach(contact_client::fairing().with_clock(clock.clone()));
+    (Client::tracked(rocket).await.expect("the test instance starts"), db, clock)
 }
 
 pub async fn app() -> TestApp {

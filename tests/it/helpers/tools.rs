@@ -222,6 +222,44 @@ impl PostgresServer {
         Some(server)
     }
 
+    /// One server for the whole test binary, started by the first test that asks (None after
+    /// SKIPPED without PostgreSQL). Tests share it through databases of their own; a reaper
+    /// process stops it and removes its directory when the test binary exits.
+    pub fn shared() -> Option<&'static PostgresServer> {
+        static SHARED: std::sync::OnceLock<Option<PostgresServer>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| {
+                let server = PostgresServer::start()?;
+                // The reaper reads its stdin until this process is gone (the kernel closes the
+                // pipe), then stops the server and removes its directory.
+                let reaper = format!(
+                    "cat >/dev/null; pm=$(head -n 1 '{data}/postmaster.pid'); kill -INT \"$pm\"; \
+                     while kill -0 \"$pm\" 2>/dev/null; do sleep 0.1; done; rm -rf '{dir}'",
+                    data = server.data_dir().display(),
+                    dir = server.dir.path().display()
+                );
+                let reaper = Command::new("sh")
+                    .args(["-c", &reaper])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .process_group(0)
+                    .spawn()
+                    .expect("the reaper starts");
+                std::mem::forget(reaper);
+                Some(server)
+            })
+            .as_ref()
+    }
+
+    /// A new, empty database on this server: its URL.
+    pub fn fresh_database(&self) -> String {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let name = format!("test_{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        self.psql("postgres", &format!("CREATE DATABASE {name}")).expect("a fresh database");
+        self.url(&name)
+    }
+
     /// `postgres://contact@127.0.0.1:<port>/<database>`.
     pub fn url(&self, database: &str) -> String {
         format!("postgres://contact@127.0.0.1:{}/{database}", self.port)
