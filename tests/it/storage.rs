@@ -1,11 +1,11 @@
 //! Encrypted at rest: after submissions, the SQLite file and its WAL hold no plaintext of the
 //! personal fields, and every row decrypts with the configured key.
 
+use crate::helpers::databases::sealed;
 use crate::helpers::*;
 use crate::on_both_databases;
 use contact_client::config::Database;
 use contact_client::crypto::{BlindIndex, Vault};
-use contact_client::domain::PhoneVerdict;
 use contact_client::store::{Filter, SealedSubmission, Store};
 use rocket::http::Status;
 use sqlx::{self, Row};
@@ -209,26 +209,6 @@ async fn an_email_search_pages_and_counts_every_match(backend: Backend) {
     assert_eq!(found(None, Some(index.of("person-6@example.com")), 0).await, (1, 1));
     assert_eq!(found(None, Some(index.of("nobody@example.com")), 0).await, (0, 0));
 }
-}
-
-/// A row as the store receives it; the values stand in for Fernet tokens.
-fn sealed(n: usize) -> SealedSubmission {
-    SealedSubmission {
-        created_at: "2026-11-25T10:00:00Z".into(),
-        name: format!("name-{n}"),
-        email: format!("email-{n}"),
-        email_index: BlindIndex::new([7; 32]).of(&format!("person-{n}@example.com")),
-        phone: format!("phone-{n}"),
-        preferred_time: "2026-12-01T09:30".into(),
-        time_zone: "UTC".into(),
-        language: "en",
-        message: String::new(),
-        phone_verdict: PhoneVerdict::NotChecked,
-        phone_carrier: None,
-        phone_country: None,
-        phone_line_type: None,
-        notify: Default::default(),
-    }
 }
 
 /// Checkpoints run beside the commits, which alone never empty the WAL: the writer's own

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use contact_client::config::Database;
-use contact_client::store::Store;
+use contact_client::crypto::BlindIndex;
+use contact_client::domain::PhoneVerdict;
+use contact_client::store::{SealedSubmission, Store};
 use tempfile::TempDir;
 
 use super::tools::PostgresServer;
@@ -120,4 +122,24 @@ macro_rules! on_both_databases {
             }
         }
     };
+}
+
+/// A row as the store receives it; the values stand in for Fernet tokens.
+pub fn sealed(n: usize) -> SealedSubmission {
+    SealedSubmission {
+        created_at: "2026-11-25T10:00:00Z".into(),
+        name: format!("name-{n}"),
+        email: format!("email-{n}"),
+        email_index: BlindIndex::new([7; 32]).of(&format!("person-{n}@example.com")),
+        phone: format!("phone-{n}"),
+        preferred_time: "2026-12-01T09:30".into(),
+        time_zone: "UTC".into(),
+        language: "en",
+        message: String::new(),
+        phone_verdict: PhoneVerdict::NotChecked,
+        phone_carrier: None,
+        phone_country: None,
+        phone_line_type: None,
+        notify: Default::default(),
+    }
 }
