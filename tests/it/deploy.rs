@@ -2,13 +2,13 @@
 //! (Debian's nginx, started here with a temp prefix and a self-signed certificate), the systemd
 //! unit, and the container files.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::helpers::http::{self, free_port};
+use crate::helpers::nginx::{browser, cookies_of, Nginx};
 use crate::helpers::server::{Server, BIN};
 use crate::helpers::tools::{find, require};
 use crate::helpers::*;
@@ -82,92 +82,6 @@ fn the_static_binary_needs_nothing_but_itself() {
 }
 
 /// NGINX started from a temp prefix with the repository's config, rendered for loopback ports.
-struct Nginx {
-    child: Child,
-    http_port: u16,
-    https_port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Nginx {
-    /// The master and its workers share a process group: SIGKILL to the master alone would
-    /// leave the workers running.
-    fn drop(&mut self) {
-        crate::helpers::tools::kill_group(&mut self.child);
-    }
-}
-
-impl Nginx {
-    fn start(nginx: &Path, app_port: u16) -> Nginx {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path();
-        crate::helpers::tools::test_certificates(p, "DNS:contact.example.com");
-        let (http_port, https_port) = (free_port(), free_port());
-        let conf = std::fs::read_to_string(format!("{REPO}/nginx/contact-client.conf"))
-            .unwrap()
-            .replace("listen [::]:80;", "")
-            .replace("listen [::]:443 ssl;", "")
-            .replace("listen 80;", &format!("listen 127.0.0.1:{http_port};"))
-            .replace("listen 443 ssl;", &format!("listen 127.0.0.1:{https_port} ssl;"))
-            .replace("server contact-client:8080;", &format!("server 127.0.0.1:{app_port};"))
-            .replace("/etc/letsencrypt/live/contact.example.com", p.to_str().unwrap())
-            .replace("/var/www/certbot", p.to_str().unwrap());
-        std::fs::write(p.join("contact-client.conf"), conf).unwrap();
-        let main = format!(
-            "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
-             events {{ worker_connections 64; }}\n\
-             http {{\n  access_log {d}/access.log;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
-             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
-             include {d}/contact-client.conf;\n}}\n",
-            d = p.display()
-        );
-        std::fs::write(p.join("nginx.conf"), main).unwrap();
-        let child = Command::new(nginx)
-            .process_group(0)
-            .arg("-p")
-            .arg(p)
-            .arg("-c")
-            .arg(p.join("nginx.conf"))
-            .arg("-e")
-            .arg(p.join("error.log"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let nginx = Nginx { child, http_port, https_port, dir };
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", https_port)).is_err() {
-            let log = std::fs::read_to_string(nginx.dir.path().join("error.log")).unwrap_or_default();
-            assert!(std::time::Instant::now() < deadline, "nginx did not start: {log}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        nginx
-    }
-}
-
-/// An HTTPS client that trusts the test certificate, resolves the site's name to loopback and
-/// connects from 127.0.0.2 (so the address NGINX forwards differs from its own).
-fn browser(nginx: &Nginx) -> reqwest::Client {
-    let pem = std::fs::read(nginx.dir.path().join("ca.pem")).unwrap();
-    reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
-        .resolve("contact.example.com", ([127, 0, 0, 1], nginx.https_port).into())
-        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn cookies_of(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 #[rocket::async_test]
 async fn behind_nginx_with_tls() {
     let Some(nginx_bin) = require("nginx") else { return };
@@ -177,7 +91,7 @@ async fn behind_nginx_with_tls() {
         [("PROXY_IP_HEADER", "X-Real-IP"), ("CAPTCHA_TEST_ANSWER", "pass"), ("TOTP_SECRET", TOTP_SECRET)];
     let app = Server::start(app_dir.path(), &env);
     let app_port: u16 = app.addr.rsplit(':').next().unwrap().parse().unwrap();
-    let nginx = Nginx::start(&nginx_bin, app_port);
+    let nginx = Nginx::start(&nginx_bin, &[app_port]);
     let client = browser(&nginx);
     let site = format!("https://contact.example.com:{}", nginx.https_port);
 
@@ -279,10 +193,10 @@ fn the_systemd_unit_verifies() {
     assert!(value <= 2.0, "exposure {score}");
 }
 
-#[test]
-fn the_compose_file_and_dockerfile_are_what_the_readme_says() {
-    let compose = std::fs::read_to_string(format!("{REPO}/docker-compose.yml")).unwrap();
-    let Some(python) = crate::helpers::tools::python_with("yaml") else { return };
+/// A compose file of the repository as JSON; None (after SKIPPED) without Python's yaml.
+fn compose_file(name: &str) -> Option<serde_json::Value> {
+    let compose = std::fs::read_to_string(format!("{REPO}/{name}")).unwrap();
+    let python = crate::helpers::tools::python_with("yaml")?;
     let script = "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))";
     let mut child = Command::new(python)
         .args(["-c", script])
@@ -294,12 +208,42 @@ fn the_compose_file_and_dockerfile_are_what_the_readme_says() {
     use std::io::Write;
     child.stdin.take().unwrap().write_all(compose.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "docker-compose.yml is not valid YAML: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.status.success(), "{name} is not valid YAML: {}", String::from_utf8_lossy(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// The scaled variant adds PostgreSQL and Redis, reachable only inside the compose network,
+/// and gives every instance the same keys and the shared database.
+#[test]
+fn the_scaled_compose_variant_shares_postgres_and_redis() {
+    let Some(doc) = compose_file("docker-compose.scaled.yml") else { return };
+    let app = &doc["services"]["contact-client"]["environment"];
+    assert!(app["DATABASE_URL"].as_str().unwrap().starts_with("postgres://contact:${POSTGRES_PASSWORD"));
+    assert!(app["DATABASE_URL"].as_str().unwrap().ends_with("@postgres:5432/contact"));
+    assert_eq!(app["REDIS_URL"], "redis://redis:6379/0");
+    for key in ["SECRET_KEY", "FERNET_KEY", "TOTP_SECRET"] {
+        assert!(
+            app[key].as_str().unwrap().starts_with(&format!("${{{key}:?")),
+            "{key} must be set, the same for all"
+        );
+    }
+    for service in ["postgres", "redis"] {
+        let s = &doc["services"][service];
+        assert!(s.get("ports").is_none(), "{service} is not published");
+        assert!(s["healthcheck"]["test"].is_array(), "{service} has a health check");
+        assert_eq!(doc["services"]["contact-client"]["depends_on"][service]["condition"], "service_healthy");
+    }
+    assert_eq!(doc["services"]["postgres"]["environment"]["POSTGRES_DB"], "contact");
+    assert!(doc["volumes"].get("postgres-data").is_some(), "the data on a volume");
+    let readme = std::fs::read_to_string(format!("{REPO}/README.md")).unwrap();
+    assert!(readme.contains(
+        "docker compose -f docker-compose.yml -f docker-compose.scaled.yml up -d --scale contact-client=2"
+    ));
+}
+
+#[test]
+fn the_compose_file_and_dockerfile_are_what_the_readme_says() {
+    let Some(doc) = compose_file("docker-compose.yml") else { return };
     let app = &doc["services"]["contact-client"];
     assert!(app.get("ports").is_none(), "the app is reachable only through nginx");
     assert_eq!(app["env_file"], ".env");
@@ -340,7 +284,7 @@ fn nginx_closes_a_connection_that_never_finishes_its_headers() {
     let app_dir = tempfile::tempdir().unwrap();
     let app = Server::start(app_dir.path(), &[("PROXY_IP_HEADER", "X-Real-IP")]);
     let app_port: u16 = app.addr.rsplit(':').next().unwrap().parse().unwrap();
-    let nginx = Nginx::start(&nginx_bin, app_port);
+    let nginx = Nginx::start(&nginx_bin, &[app_port]);
     let front = format!("127.0.0.1:{}", nginx.http_port);
     // A body that stops before its 14th byte: Rocket waits for those without end (it peeks for
     // a `_method` field before routing), so NGINX must be the one to give up.

@@ -28,5 +28,6 @@ mod pow;
 mod ratelimit;
 mod readme;
 mod redis_shared;
+mod several;
 mod storage;
 mod team;

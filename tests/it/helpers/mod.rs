@@ -4,6 +4,7 @@
 pub mod databases;
 pub mod fake_numverify;
 pub mod http;
+pub mod nginx;
 pub mod receivers;
 pub mod server;
 pub mod tools;
