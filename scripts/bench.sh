@@ -12,21 +12,10 @@
 # `submit` alone, on ContactClient: CAPTCHA drawing must not stall the form.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo=$PWD
-shared=${BENCH_HARNESS:-$repo/../shared/bench}
 systems=${SYSTEMS:-contact-client flask hello}
 scenarios=${SCENARIOS:-form captcha submit admin-list}
-export RESULTS_DIR=${RESULTS_DIR:-$repo/bench-results}
-mkdir -p "$RESULTS_DIR"
-
-# The harness builds its driver beside itself and shared/ may be read-only: run a copy, kept
-# under target/ so the builds are reused.
-harness=$repo/target/bench-harness
-mkdir -p "$harness"
-cp -r --no-preserve=mode "$shared"/. "$harness"/
-chmod +x "$harness"/*.sh "$harness"/*/*.sh
-
-cargo build --release --locked --bin contact-client
+# shellcheck source=scripts/harness.sh
+source scripts/harness.sh
 stamp_before=$(date -u +%Y%m%dT%H%M%SZ)
 
 for system in $systems; do

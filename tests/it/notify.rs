@@ -7,7 +7,7 @@ use std::time::Duration;
 use rocket::http::Status;
 
 use crate::helpers::receivers::{SmtpOptions, SmtpServer, WebhookReceiver, WEBHOOK_SECRET};
-use crate::helpers::server::{submit_over_http, Server};
+use crate::helpers::server::{submit_over_http, Server, KEYED};
 use crate::helpers::*;
 use crate::on_both_databases;
 
@@ -284,15 +284,8 @@ async fn a_mail_pending_when_the_server_is_killed_arrives_once_after_the_restart
     let Some(mut smtp) = SmtpServer::on_free_port(SmtpOptions::default()) else { return };
     let dir = tempfile::tempdir().unwrap();
     let url = smtp.url();
-    let env = [
-        ("APP_ENV", "development"),
-        ("CAPTCHA_TEST_ANSWER", "pass"),
-        ("FERNET_KEY", FERNET_KEY),
-        ("SECRET_KEY", SECRET_KEY),
-        ("TOTP_SECRET", TOTP_SECRET),
-        ("NOTIFY_EMAIL_TO", "owner@example.com"),
-        ("SMTP_URL", url.as_str()),
-    ];
+    let env =
+        [KEYED.as_slice(), &[("NOTIFY_EMAIL_TO", "owner@example.com"), ("SMTP_URL", url.as_str())]].concat();
     let server = Server::start(dir.path(), &env);
     let addr = server.addr.clone();
     let id = rocket::tokio::task::spawn_blocking(move || submit_over_http(&addr, "ada@example.com", "pass"))

@@ -119,3 +119,29 @@ async fn copy_db_moves_10000_submissions_into_postgresql_as_they_are() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"), "{again:?}");
 }
+
+/// `contact-client check` on PostgreSQL: the database answers and the URL is shown without
+/// its user and password.
+#[test]
+fn check_names_the_database_but_never_its_password() {
+    let Some(server) = PostgresServer::shared() else { return };
+    let url = server.fresh_database().replace("//contact@", "//contact:pw-never-shown@");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DATA_DIR", dir.path())
+        .env("SECRET_KEY", SECRET_KEY)
+        .env("FERNET_KEY", FERNET_KEY)
+        .env("TOTP_SECRET", TOTP_SECRET)
+        .env("DATABASE_URL", &url)
+        .arg("check")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let shown =
+        format!("database: postgres://127.0.0.1:{}/{} ok", server.port, url.rsplit('/').next().unwrap());
+    assert!(stdout.contains(&shown), "{stdout}");
+    assert!(!format!("{stdout}{stderr}").contains("pw-never-shown"));
+}

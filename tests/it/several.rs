@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::helpers::databases::{Backend, TestDatabase};
 use crate::helpers::nginx::{browser_from, cookies_of, site, Nginx};
 use crate::helpers::receivers::{eventually, WebhookReceiver, WEBHOOK_SECRET};
-use crate::helpers::server::Server;
+use crate::helpers::server::{Server, KEYED};
 use crate::helpers::tools::{require, PostgresServer, RedisServer};
 use crate::helpers::*;
 
@@ -88,20 +88,19 @@ async fn two_instances_behind_nginx_act_as_one_and_lose_nothing_when_one_is_kill
     };
     let (redis_url, hook_url) = (redis.url(), hook.url());
     let env = [
-        ("APP_ENV", "development"),
-        ("CAPTCHA_TEST_ANSWER", "pass"),
-        ("FERNET_KEY", FERNET_KEY),
-        ("SECRET_KEY", SECRET_KEY),
-        ("TOTP_SECRET", TOTP_SECRET),
-        ("DATABASE_URL", database_url.as_str()),
-        ("REDIS_URL", redis_url.as_str()),
-        ("PROXY_IP_HEADER", "X-Real-IP"),
-        ("RATELIMIT_SUBMIT", "10000/minute"),
-        ("RATELIMIT_CAPTCHA", "10000/minute"),
-        ("RATELIMIT_DEFAULT", "10000/minute"),
-        ("WEBHOOK_URL", hook_url.as_str()),
-        ("WEBHOOK_SECRET", WEBHOOK_SECRET),
-    ];
+        KEYED.as_slice(),
+        &[
+            ("DATABASE_URL", database_url.as_str()),
+            ("REDIS_URL", redis_url.as_str()),
+            ("PROXY_IP_HEADER", "X-Real-IP"),
+            ("RATELIMIT_SUBMIT", "10000/minute"),
+            ("RATELIMIT_CAPTCHA", "10000/minute"),
+            ("RATELIMIT_DEFAULT", "10000/minute"),
+            ("WEBHOOK_URL", hook_url.as_str()),
+            ("WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ],
+    ]
+    .concat();
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = Server::start(dir_a.path(), &env);
     let b = Server::start(dir_b.path(), &env);

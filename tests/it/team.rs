@@ -7,15 +7,19 @@ use std::process::{Command, Output, Stdio};
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
+use crate::helpers::databases::TestDatabase;
 use crate::helpers::server::BIN;
 use crate::helpers::*;
+use crate::on_both_databases;
 
-/// Runs `contact-client ARGS` on the instance's data directory, `stdin` as standard input.
-fn cli(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+/// Runs `contact-client ARGS` on the instance's database, `stdin` as standard input.
+fn cli(db: &TestDatabase, args: &[&str], stdin: &str) -> Output {
+    let dir = db.dir.path();
     let mut child = Command::new(BIN)
         .current_dir(dir)
         .env_clear()
         .env("DATA_DIR", dir)
+        .envs(db.settings().into_iter().map(|(key, value)| (key.to_uppercase(), value)))
         .env("SECRET_KEY", SECRET_KEY)
         .env("FERNET_KEY", FERNET_KEY)
         .env("TOTP_SECRET", TOTP_SECRET)
@@ -38,9 +42,9 @@ struct User {
 }
 
 impl User {
-    fn add(dir: &std::path::Path, name: &'static str, role: &str) -> User {
+    fn add(db: &TestDatabase, name: &'static str, role: &str) -> User {
         let password = "a-password-long-enough";
-        let out = cli(dir, &["admin", "add", name, "--role", role], &format!("{password}\n"));
+        let out = cli(db, &["admin", "add", name, "--role", role], &format!("{password}\n"));
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         enrolment(name, password, &String::from_utf8(out.stdout).unwrap())
     }
@@ -87,22 +91,20 @@ async fn status_of(client: &Client, path: &str) -> Status {
     client.get(path.to_string()).dispatch().await.status()
 }
 
-async fn notes(dir: &std::path::Path) -> i64 {
-    let db =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("contact.db").display())).await.unwrap();
-    sqlx::query_scalar("SELECT count(*) FROM notes").fetch_one(&db).await.unwrap()
+async fn notes(db: &TestDatabase) -> i64 {
+    db.number("SELECT count(*) FROM notes").await
 }
 
-#[rocket::async_test]
-async fn each_role_does_what_it_may_and_nothing_more() {
-    let app = app().await;
-    let (c, dir) = (&app.client, app.dir.path());
+on_both_databases! {
+async fn each_role_does_what_it_may_and_nothing_more(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    let c = &client;
     for _ in 0..2 {
         assert_eq!(submit(c, &valid_fields(), false).await.status(), Status::SeeOther);
     }
-    let olga = User::add(dir, "olga", "owner");
-    let eddie = User::add(dir, "eddie", "editor");
-    let vera = User::add(dir, "vera", "viewer");
+    let olga = User::add(&db, "olga", "owner");
+    let eddie = User::add(&db, "eddie", "editor");
+    let vera = User::add(&db, "vera", "viewer");
 
     assert_eq!(sign_in_as(c, &vera, &vera.code(0)).await.status(), Status::SeeOther);
     let list = c.get("/admin").dispatch().await.into_string().await.unwrap();
@@ -126,7 +128,7 @@ async fn each_role_does_what_it_may_and_nothing_more() {
     for path in ["/admin/export.csv", "/admin/audit", "/admin/people?email=ada%40example.com"] {
         assert_eq!(status_of(c, path).await, Status::Forbidden, "a viewer asks for {path}");
     }
-    assert_eq!(notes(dir).await, 0, "nothing changed");
+    assert_eq!(notes(&db).await, 0, "nothing changed");
     assert_eq!(status_of(c, "/admin/submissions/1").await, Status::Ok);
     sign_out(c).await;
 
@@ -154,35 +156,37 @@ async fn each_role_does_what_it_may_and_nothing_more() {
     assert!(!audit.contains(">olga<") && !audit.contains(">delete<"), "filtered to eddie's lines");
     let all = c.get("/admin/audit").dispatch().await.into_string().await.unwrap();
     assert!(all.contains("<td data-label=\"Who\">olga</td>") && all.contains(">delete<"));
-    assert_eq!(notes(dir).await, 1);
+    assert_eq!(notes(&db).await, 1);
+}
 }
 
-#[rocket::async_test]
-async fn a_wrong_password_and_an_unknown_name_answer_alike() {
-    let app = app().await;
-    let olga = User::add(app.dir.path(), "olga", "owner");
-    let wrong_password = User { password: "not-her-password", ..User::add(app.dir.path(), "otto", "owner") };
-    let unknown = User { name: "nobody", ..User::add(app.dir.path(), "ann", "viewer") };
-    let a = sign_in_as(&app.client, &wrong_password, &wrong_password.code(0)).await;
+on_both_databases! {
+async fn a_wrong_password_and_an_unknown_name_answer_alike(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    let olga = User::add(&db, "olga", "owner");
+    let wrong_password = User { password: "not-her-password", ..User::add(&db, "otto", "owner") };
+    let unknown = User { name: "nobody", ..User::add(&db, "ann", "viewer") };
+    let a = sign_in_as(&client, &wrong_password, &wrong_password.code(0)).await;
     let (status_a, body_a) = (a.status(), a.into_string().await.unwrap());
-    let b = sign_in_as(&app.client, &unknown, &unknown.code(0)).await;
+    let b = sign_in_as(&client, &unknown, &unknown.code(0)).await;
     let (status_b, body_b) = (b.status(), b.into_string().await.unwrap());
     let strip =
         |html: &str| input_value(html, "csrf_token").map_or(html.to_string(), |t| html.replace(&t, ""));
     assert_eq!((status_a, strip(&body_a)), (status_b, strip(&body_b)), "same status, same page");
     assert_eq!(status_a, Status::Unauthorized);
-    let wrong_code = sign_in_as(&app.client, &olga, "000000").await;
+    let wrong_code = sign_in_as(&client, &olga, "000000").await;
     assert_eq!(
         (wrong_code.status(), strip(&wrong_code.into_string().await.unwrap())),
         (status_a, strip(&body_a))
     );
 }
+}
 
-#[rocket::async_test]
-async fn a_code_and_a_recovery_code_each_sign_in_once() {
-    let app = app().await;
-    let c = &app.client;
-    let olga = User::add(app.dir.path(), "olga", "owner");
+on_both_databases! {
+async fn a_code_and_a_recovery_code_each_sign_in_once(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    let c = &client;
+    let olga = User::add(&db, "olga", "owner");
     let code = olga.code(0);
     assert_eq!(sign_in_as(c, &olga, &code).await.status(), Status::SeeOther);
     sign_out(c).await;
@@ -195,23 +199,24 @@ async fn a_code_and_a_recovery_code_each_sign_in_once() {
         Status::Unauthorized,
         "a replayed recovery code"
     );
-    let other = User { name: "olga", ..User::add(app.dir.path(), "max", "viewer") };
+    let other = User { name: "olga", ..User::add(&db, "max", "viewer") };
     assert_eq!(
         sign_in_as(c, &olga, &other.recovery[0]).await.status(),
         Status::Unauthorized,
         "another's code"
     );
 }
+}
 
-#[rocket::async_test]
-async fn removing_or_resetting_a_user_ends_their_session_at_once() {
-    let app = app().await;
-    let c = &app.client;
-    let _olga = User::add(app.dir.path(), "olga", "owner");
-    let eddie = User::add(app.dir.path(), "eddie", "editor");
+on_both_databases! {
+async fn removing_or_resetting_a_user_ends_their_session_at_once(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    let c = &client;
+    let _olga = User::add(&db, "olga", "owner");
+    let eddie = User::add(&db, "eddie", "editor");
     assert_eq!(sign_in_as(c, &eddie, &eddie.code(0)).await.status(), Status::SeeOther);
     assert_eq!(status_of(c, "/admin").await, Status::Ok);
-    let out = cli(app.dir.path(), &["admin", "reset", "eddie"], "");
+    let out = cli(&db, &["admin", "reset", "eddie"], "");
     assert!(out.status.success());
     let eddie = enrolment("eddie", eddie.password, &String::from_utf8(out.stdout).unwrap());
     assert_eq!(status_of(c, "/admin").await, Status::SeeOther, "reset: back to sign-in");
@@ -220,18 +225,19 @@ async fn removing_or_resetting_a_user_ends_their_session_at_once() {
         Status::SeeOther,
         "the new secret works"
     );
-    assert!(cli(app.dir.path(), &["admin", "remove", "eddie"], "").status.success());
+    assert!(cli(&db, &["admin", "remove", "eddie"], "").status.success());
     assert_eq!(status_of(c, "/admin").await, Status::SeeOther, "removed: back to sign-in");
     assert_eq!(sign_in_as(c, &eddie, &eddie.code(1)).await.status(), Status::Unauthorized);
 }
+}
 
-#[rocket::async_test]
-async fn the_shared_sign_in_works_until_a_user_exists() {
-    let app = app().await;
-    let c = &app.client;
+on_both_databases! {
+async fn the_shared_sign_in_works_until_a_user_exists(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    let c = &client;
     sign_in(c).await;
     assert_eq!(status_of(c, "/admin").await, Status::Ok);
-    let olga = User::add(app.dir.path(), "olga", "owner");
+    let olga = User::add(&db, "olga", "owner");
     assert_eq!(status_of(c, "/admin").await, Status::SeeOther, "the shared session ended");
     let page = c.get("/admin/login").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("name=\"username\""), "the sign-in asks for a name");
@@ -239,11 +245,12 @@ async fn the_shared_sign_in_works_until_a_user_exists() {
     assert_eq!(shared.status(), Status::Unauthorized, "the shared secret no longer signs in");
     assert_eq!(sign_in_as(c, &olga, &olga.code(0)).await.status(), Status::SeeOther);
 }
+}
 
-#[test]
-fn the_command_line_keeps_an_owner_and_checks_what_it_is_given() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+on_both_databases! {
+async fn the_command_line_keeps_an_owner_and_checks_what_it_is_given(backend: Backend) {
+    let db = backend.fresh().unwrap();
+    let d = &db;
     let refused = |args: &[&str], stdin: &str, says: &str| {
         let out = cli(d, args, stdin);
         let err = String::from_utf8_lossy(&out.stderr).to_string();
@@ -268,6 +275,7 @@ fn the_command_line_keeps_an_owner_and_checks_what_it_is_given() {
     let list = String::from_utf8(cli(d, &["admin", "list"], "").stdout).unwrap();
     assert!(list.starts_with("otto\towner\t") && !list.contains("olga"), "{list}");
 }
+}
 
 /// The secret shown on an enrolment page.
 fn shown_secret(html: &str) -> String {
@@ -276,11 +284,11 @@ fn shown_secret(html: &str) -> String {
     html[at..].split('<').next().unwrap().to_string()
 }
 
-#[rocket::async_test]
-async fn an_owner_manages_the_team_on_the_users_page() {
-    let app = app().await;
-    let c = &app.client;
-    let olga = User::add(app.dir.path(), "olga", "owner");
+on_both_databases! {
+async fn an_owner_manages_the_team_on_the_users_page(backend: Backend) {
+    let (client, db) = app_on(backend, &[]).await;
+    let c = &client;
+    let olga = User::add(&db, "olga", "owner");
     assert_eq!(sign_in_as(c, &olga, &olga.code(0)).await.status(), Status::SeeOther);
     let page = c.get("/admin/users").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("olga") && page.contains("Add a user"));
@@ -300,7 +308,7 @@ async fn an_owner_manages_the_team_on_the_users_page() {
         secret: shown_secret(&html),
         recovery: Vec::new(),
     };
-    let other = Client::tracked(rocket::custom(figment(&app.dir, &[])).attach(contact_client::fairing()))
+    let other = Client::tracked(rocket::custom(figment_on(&db, &[])).attach(contact_client::fairing()))
         .await
         .unwrap();
     assert_eq!(
@@ -338,4 +346,5 @@ async fn an_owner_manages_the_team_on_the_users_page() {
     for action in ["user add", "user confirm", "user role", "user remove"] {
         assert!(audit.contains(action), "{action} audited");
     }
+}
 }

@@ -7,6 +7,16 @@ use super::http::{free_port, wait_for};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_contact-client");
 
+/// The environment of a test server that keeps its keys across restarts and instances: the
+/// test keys, development mode, and the CAPTCHA's test answer `pass`.
+pub const KEYED: [(&str, &str); 5] = [
+    ("APP_ENV", "development"),
+    ("CAPTCHA_TEST_ANSWER", "pass"),
+    ("FERNET_KEY", super::FERNET_KEY),
+    ("SECRET_KEY", super::SECRET_KEY),
+    ("TOTP_SECRET", super::TOTP_SECRET),
+];
+
 /// A server process in a directory the test owns, killed when the test ends, whatever happens.
 pub struct Server {
     child: Child,
