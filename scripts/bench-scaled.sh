@@ -72,7 +72,7 @@ for run in $runs; do
   esac
 done
 
-newest() { find "$RESULTS_DIR" -name "$1-*.json" -newer "$harness/bench.sh" | sort | tail -n 1; }
+newest() { find "$RESULTS_DIR" -name "$1-[0-9]*.json" -newer "$harness/bench.sh" | sort | tail -n 1; }
 files=()
 for run in $runs; do files+=("$(newest "$run")"); done
 "$harness/compare.sh" "${files[@]}"

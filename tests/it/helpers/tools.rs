@@ -206,6 +206,8 @@ impl PostgresServer {
             .arg("-D")
             .arg(&data)
             .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+            // Every test's instances hold pools of their own on the one shared server.
+            .args(["-c", "max_connections=300"])
             .arg("-c")
             .arg(format!("unix_socket_directories={}", dir.path().display()))
             .stdout(Stdio::null())
