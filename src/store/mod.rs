@@ -254,6 +254,9 @@ async fn open_sqlite(path: &Path) -> Result<SqliteFiles, StoreError> {
 
 async fn open_postgres(url: &str) -> Result<PgPool, StoreError> {
     let options = PgConnectOptions::from_str(url)?;
+    // One connection first: a server that refuses, or a wrong password, says so at once,
+    // where the pool would retry until its timeout and only say that it timed out.
+    sqlx::Connection::close(sqlx::ConnectOptions::connect(&options).await?).await?;
     let pool = PgPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(10))

@@ -4,34 +4,39 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use crate::helpers::databases::{Backend, TestDatabase};
 use crate::helpers::server::BIN;
 use crate::helpers::*;
+use crate::on_both_databases;
 use rocket::http::Status;
 use sqlx::{self, Row};
 
 const NEW_KEY: &str = "ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-P0A=";
 
-/// A data directory holding two submissions and a note, sealed with the test FERNET_KEY.
-async fn filled() -> tempfile::TempDir {
-    let app = app().await;
+/// A database holding two submissions and a note, sealed with the test FERNET_KEY.
+async fn filled(backend: Backend) -> TestDatabase {
+    let (client, db) = app_on(backend, &[]).await;
     for (name, email) in [("Ada Lovelace", "Ada@Example.com"), ("Grace Hopper", "grace@example.org")] {
         let fields = with(with(valid_fields(), "name", name), "email", email);
-        assert_eq!(submit(&app.client, &fields, false).await.status(), Status::SeeOther);
+        assert_eq!(submit(&client, &fields, false).await.status(), Status::SeeOther);
     }
-    sign_in(&app.client).await;
-    admin_post(&app.client, "/admin/submissions/1/notes", &[("body", "called back on Tuesday")]).await;
-    app.dir
+    sign_in(&client).await;
+    admin_post(&client, "/admin/submissions/1/notes", &[("body", "called back on Tuesday")]).await;
+    db
 }
 
-fn run(dir: &std::path::Path, fernet_key: &str, args: &[&str]) -> Output {
-    run_with_secret(dir, SECRET_KEY, fernet_key, args)
+fn run(db: &TestDatabase, fernet_key: &str, args: &[&str]) -> Output {
+    run_with_secret(db, SECRET_KEY, fernet_key, args)
 }
 
-fn run_with_secret(dir: &std::path::Path, secret_key: &str, fernet_key: &str, args: &[&str]) -> Output {
+/// The binary on `db` (its data directory, and its database's settings).
+fn run_with_secret(db: &TestDatabase, secret_key: &str, fernet_key: &str, args: &[&str]) -> Output {
+    let dir = db.dir.path();
     Command::new(BIN)
         .current_dir(dir)
         .env_clear()
         .env("DATA_DIR", dir)
+        .envs(db.settings().into_iter().map(|(key, value)| (key.to_uppercase(), value)))
         .env("SECRET_KEY", secret_key)
         .env("FERNET_KEY", fernet_key)
         .env("TOTP_SECRET", TOTP_SECRET)
@@ -45,17 +50,17 @@ fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
-#[rocket::async_test]
-async fn export_writes_decrypted_csv_and_json() {
-    let dir = filled().await;
-    let csv = stdout(&run(dir.path(), FERNET_KEY, &["export", "--format", "csv"]));
+on_both_databases! {
+async fn export_writes_decrypted_csv_and_json(backend: Backend) {
+    let db = filled(backend).await;
+    let csv = stdout(&run(&db, FERNET_KEY, &["export", "--format", "csv"]));
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("id,created_at,name,email,phone,preferred_time,message,status,time_zone"));
     assert!(csv.contains("Ada Lovelace,Ada@Example.com,+14158586273,"));
     assert!(csv.contains("Grace Hopper"));
 
-    let out = dir.path().join("export.json");
-    stdout(&run(dir.path(), FERNET_KEY, &["export", "--format", "json", "--output", out.to_str().unwrap()]));
+    let out = db.dir.path().join("export.json");
+    stdout(&run(&db, FERNET_KEY, &["export", "--format", "json", "--output", out.to_str().unwrap()]));
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
@@ -63,33 +68,30 @@ async fn export_writes_decrypted_csv_and_json() {
     assert_eq!(json[1]["name"], "Grace Hopper");
     assert_eq!(json[0]["phone_verdict"], "not_checked");
     let again =
-        run(dir.path(), FERNET_KEY, &["export", "--format", "json", "--output", out.to_str().unwrap()]);
+        run(&db, FERNET_KEY, &["export", "--format", "json", "--output", out.to_str().unwrap()]);
     assert!(!again.status.success(), "an existing file is not overwritten");
 }
+}
 
-#[rocket::async_test]
-async fn rotate_key_then_the_old_key_can_go() {
-    let dir = filled().await;
+on_both_databases! {
+async fn rotate_key_then_the_old_key_can_go(backend: Backend) {
+    let db = filled(backend).await;
     let both = format!("{NEW_KEY},{FERNET_KEY}");
-    let out = stdout(&run(dir.path(), &both, &["rotate-key"]));
+    let out = stdout(&run(&db, &both, &["rotate-key"]));
     assert!(out.contains("re-encrypted 9 values"), "{out}");
-    stdout(&run(dir.path(), &both, &["rotate-key"]));
-    let csv = stdout(&run(dir.path(), NEW_KEY, &["export"]));
+    stdout(&run(&db, &both, &["rotate-key"]));
+    let csv = stdout(&run(&db, NEW_KEY, &["export"]));
     assert!(csv.contains("Ada Lovelace") && csv.contains("grace@example.org"), "{csv}");
     assert!(!csv.contains("cannot be decrypted"));
 
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("contact.db").display()))
-        .await
-        .unwrap();
     let old =
         contact_client::crypto::Vault::new(&contact_client::keys::FernetKeys::parse(FERNET_KEY).unwrap());
     let new = contact_client::crypto::Vault::new(&contact_client::keys::FernetKeys::parse(NEW_KEY).unwrap());
-    let note: String = sqlx::query_scalar("SELECT body FROM notes").fetch_one(&db).await.unwrap();
+    let note = db.column("SELECT body FROM notes").await.remove(0);
     assert!(old.decrypt(&note).is_err() && new.decrypt(&note).unwrap() == "called back on Tuesday");
-    drop(db);
 
     // The dashboard still finds an email exactly with only the new key configured.
-    let rocket = rocket::custom(figment(&dir, &[("fernet_key", NEW_KEY)])).attach(contact_client::fairing());
+    let rocket = rocket::custom(figment_on(&db, &[("fernet_key", NEW_KEY)])).attach(contact_client::fairing());
     let client = rocket::local::asynchronous::Client::tracked(rocket).await.unwrap();
     // This step's code was used by `filled`; the next step's is within the drift.
     let res = try_sign_in(&client, &totp_code(TOTP_SECRET, unix_now() + 30), None).await;
@@ -99,48 +101,51 @@ async fn rotate_key_then_the_old_key_can_go() {
     let note_page = client.get("/admin/submissions/1").dispatch().await.into_string().await.unwrap();
     assert!(note_page.contains("called back on Tuesday"));
 }
+}
 
+on_both_databases! {
 /// The email index is keyed from SECRET_KEY: after a new one, rotate-key recomputes every key
 /// so that the dashboard, run with the new secret, still finds an address.
-#[rocket::async_test]
-async fn rotate_key_rebuilds_the_email_index_under_a_new_secret_key() {
+async fn rotate_key_rebuilds_the_email_index_under_a_new_secret_key(backend: Backend) {
     const NEW_SECRET: &str = "another-secret-key-0123456789abcdefghijklmnopqrstuvwxyz";
-    let dir = filled().await;
-    stdout(&run_with_secret(dir.path(), NEW_SECRET, FERNET_KEY, &["rotate-key"]));
+    let db = filled(backend).await;
+    stdout(&run_with_secret(&db, NEW_SECRET, FERNET_KEY, &["rotate-key"]));
 
     let rocket =
-        rocket::custom(figment(&dir, &[("secret_key", NEW_SECRET)])).attach(contact_client::fairing());
+        rocket::custom(figment_on(&db, &[("secret_key", NEW_SECRET)])).attach(contact_client::fairing());
     let client = rocket::local::asynchronous::Client::tracked(rocket).await.unwrap();
     let res = try_sign_in(&client, &totp_code(TOTP_SECRET, unix_now() + 30), None).await;
     assert_eq!(res.status(), Status::SeeOther);
     let hits = client.get("/admin?q=ada%40example.com").dispatch().await.into_string().await.unwrap();
     assert!(hits.contains("Ada Lovelace") && !hits.contains("Grace Hopper"));
 }
+}
 
-#[rocket::async_test]
-async fn rotate_key_refuses_when_a_value_cannot_be_read() {
-    let dir = filled().await;
-    let out = run(dir.path(), NEW_KEY, &["rotate-key"]);
+on_both_databases! {
+async fn rotate_key_refuses_when_a_value_cannot_be_read(backend: Backend) {
+    let db = filled(backend).await;
+    let out = run(&db, NEW_KEY, &["rotate-key"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was changed"));
-    let csv = stdout(&run(dir.path(), FERNET_KEY, &["export"]));
+    let csv = stdout(&run(&db, FERNET_KEY, &["export"]));
     assert!(csv.contains("Ada Lovelace"), "the old key still reads everything");
+}
 }
 
 #[rocket::async_test]
 async fn backup_is_a_consistent_copy_that_decrypts() {
-    let dir = filled().await;
-    let target = dir.path().join("backup.db");
-    stdout(&run(dir.path(), FERNET_KEY, &["backup", target.to_str().unwrap()]));
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", target.display())).await.unwrap();
-    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db).await.unwrap();
+    let db = filled(Backend::Sqlite).await;
+    let target = db.dir.path().join("backup.db");
+    stdout(&run(&db, FERNET_KEY, &["backup", target.to_str().unwrap()]));
+    let copy = sqlx::SqlitePool::connect(&format!("sqlite://{}", target.display())).await.unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&copy).await.unwrap();
     assert_eq!(check, "ok");
-    let rows = sqlx::query("SELECT name FROM submissions ORDER BY id").fetch_all(&db).await.unwrap();
+    let rows = sqlx::query("SELECT name FROM submissions ORDER BY id").fetch_all(&copy).await.unwrap();
     let vault =
         contact_client::crypto::Vault::new(&contact_client::keys::FernetKeys::parse(FERNET_KEY).unwrap());
     let names: Vec<String> = rows.iter().map(|r| vault.decrypt(r.get(0)).unwrap()).collect();
     assert_eq!(names, ["Ada Lovelace", "Grace Hopper"]);
-    let again = run(dir.path(), FERNET_KEY, &["backup", target.to_str().unwrap()]);
+    let again = run(&db, FERNET_KEY, &["backup", target.to_str().unwrap()]);
     assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("already exists"));
 }
 
@@ -168,17 +173,17 @@ fn hash_password_reads_stdin_and_prints_an_argon2id_hash() {
 
 #[rocket::async_test]
 async fn a_wrong_fernet_key_stops_the_start_and_check() {
-    let dir = filled().await;
-    let checked = run(dir.path(), NEW_KEY, &["check"]);
+    let db = filled(Backend::Sqlite).await;
+    let checked = run(&db, NEW_KEY, &["check"]);
     assert!(!checked.status.success(), "check with a key that opens nothing");
     let said = String::from_utf8_lossy(&checked.stderr);
     assert!(said.contains("FERNET_KEY") && !said.contains(NEW_KEY), "{said}");
     assert_eq!(said.trim().lines().count(), 1, "one line: {said}");
 
     let served = Command::new(BIN)
-        .current_dir(dir.path())
+        .current_dir(db.dir.path())
         .env_clear()
-        .env("DATA_DIR", dir.path())
+        .env("DATA_DIR", db.dir.path())
         .env("SECRET_KEY", SECRET_KEY)
         .env("FERNET_KEY", NEW_KEY)
         .env("TOTP_SECRET", TOTP_SECRET)
@@ -189,21 +194,21 @@ async fn a_wrong_fernet_key_stops_the_start_and_check() {
     assert!(String::from_utf8_lossy(&served.stderr).contains("FERNET_KEY"));
 
     // The new key in front of the old one is a rotation in progress: fine.
-    stdout(&run(dir.path(), &format!("{NEW_KEY},{FERNET_KEY}"), &["check"]));
+    stdout(&run(&db, &format!("{NEW_KEY},{FERNET_KEY}"), &["check"]));
 }
 
 #[test]
 fn admin_unlock_clears_the_sign_in_throttle() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = stdout(&run(dir.path(), FERNET_KEY, &["admin", "unlock"]));
+    let db = Backend::Sqlite.fresh().unwrap();
+    let out = stdout(&run(&db, FERNET_KEY, &["admin", "unlock"]));
     assert!(out.contains("sign-in unlocked (0 throttled accounts)"), "{out}");
 }
 
-#[rocket::async_test]
-async fn person_export_and_erase_answer_a_request_from_the_command_line() {
-    let dir = filled().await;
-    let d = dir.path();
-    let out = d.join("ada.json");
+on_both_databases! {
+async fn person_export_and_erase_answer_a_request_from_the_command_line(backend: Backend) {
+    let db = filled(backend).await;
+    let d = &db;
+    let out = d.dir.path().join("ada.json");
     let export = run(
         d,
         FERNET_KEY,
@@ -240,22 +245,8 @@ async fn person_export_and_erase_answer_a_request_from_the_command_line() {
     assert!(erased.contains("erased 1 submission of this address"), "{erased}");
     let left = stdout(&run(d, FERNET_KEY, &["export", "--format", "csv"]));
     assert!(!left.contains("Ada") && left.contains("Grace Hopper"), "only the other person is left: {left}");
-    let db =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", d.join("contact.db").display())).await.unwrap();
-    let audited: Vec<(String, Option<i64>)> =
-        sqlx::query("SELECT action, count FROM audit WHERE action LIKE 'person_%' ORDER BY id")
-            .fetch_all(&db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-    assert_eq!(
-        audited,
-        vec![
-            ("person_export".into(), Some(1)),
-            ("person_erase".into(), Some(0)),
-            ("person_erase".into(), Some(1))
-        ]
-    );
+    let audited =
+        db.column("SELECT action || ' ' || CAST(count AS TEXT) FROM audit WHERE action LIKE 'person_%' ORDER BY id").await;
+    assert_eq!(audited, ["person_export 1", "person_erase 0", "person_erase 1"]);
+}
 }

@@ -145,3 +145,25 @@ fn check_names_the_database_but_never_its_password() {
     assert!(stdout.contains(&shown), "{stdout}");
     assert!(!format!("{stdout}{stderr}").contains("pw-never-shown"));
 }
+
+/// A PostgreSQL that does not answer stops the start (here `check`) at once, with the reason
+/// and without the URL's password.
+#[test]
+fn an_unreachable_postgres_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DATA_DIR", dir.path())
+        .env("SECRET_KEY", SECRET_KEY)
+        .env("FERNET_KEY", FERNET_KEY)
+        .env("TOTP_SECRET", TOTP_SECRET)
+        .env("DATABASE_URL", "postgres://contact:pw-never-shown@127.0.0.1:1/contact")
+        .arg("check")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("Connection refused") && !stderr.contains("pw-never-shown"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}

@@ -303,3 +303,32 @@ async fn the_retention_lease_is_held_by_one_instance_at_a_time(backend: Backend)
     assert!(store.take_lease("retention", "a", 1_700, 2_300).await.unwrap(), "given back: free at once");
 }
 }
+
+on_both_databases! {
+/// What the retention purge finds past its time: every submission created before one instant,
+/// the spam before another, each alone or both, oldest first; then erased with what hangs on
+/// them.
+async fn expired_submissions_are_found_by_age_and_by_spam_then_erased(backend: Backend) {
+    use contact_client::store::Expiry;
+    let db = backend.fresh().unwrap();
+    let store = db.store().await;
+    let mut ids = Vec::new();
+    for (n, created_at) in ["2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z", "2026-11-01T00:00:00Z"].iter().enumerate() {
+        ids.push(store.insert_submission(SealedSubmission { created_at: created_at.to_string(), ..sealed(n) }).await.unwrap());
+    }
+    assert!(store.set_status(ids[1], "spam").await.unwrap());
+    assert!(store.add_note(ids[1], "2026-06-02T00:00:00Z", "note-token").await.unwrap());
+    let expired = |all_before, spam_before| {
+        let store = store.clone();
+        async move { store.expired_ids(Expiry { all_before, spam_before }, 100).await.unwrap() }
+    };
+    assert_eq!(expired(Some("2026-03-01T00:00:00Z"), None).await, [ids[0]]);
+    assert_eq!(expired(None, Some("2026-07-01T00:00:00Z")).await, [ids[1]]);
+    assert_eq!(expired(Some("2026-03-01T00:00:00Z"), Some("2026-07-01T00:00:00Z")).await, [ids[0], ids[1]]);
+    assert_eq!(expired(None, None).await, Vec::<i64>::new());
+    assert_eq!(store.erase(vec![ids[0], ids[1]]).await.unwrap(), 2);
+    assert_eq!(db.number("SELECT count(*) FROM notes").await, 0, "the note went with its submission");
+    assert_eq!(db.number("SELECT count(*) FROM submission_email_keys").await, 1);
+    assert_eq!(store.status_counts().await.unwrap(), [("new".to_string(), 1)]);
+}
+}

@@ -107,17 +107,17 @@ macro_rules! on_both_databases {
             use super::*;
             use $crate::helpers::databases::Backend;
 
-            async fn run($backend: Backend) $body
+            async fn test_body($backend: Backend) $body
 
             #[rocket::async_test]
             async fn sqlite() {
-                run(Backend::Sqlite).await
+                test_body(Backend::Sqlite).await
             }
 
             #[rocket::async_test]
             async fn postgres() {
                 if $crate::helpers::tools::PostgresServer::shared().is_some() {
-                    run(Backend::Postgres).await
+                    test_body(Backend::Postgres).await
                 }
             }
         }
