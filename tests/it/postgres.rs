@@ -120,24 +120,29 @@ async fn copy_db_moves_10000_submissions_into_postgresql_as_they_are() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"), "{again:?}");
 }
 
-/// `contact-client check` on PostgreSQL: the database answers and the URL is shown without
-/// its user and password.
-#[test]
-fn check_names_the_database_but_never_its_password() {
-    let Some(server) = PostgresServer::shared() else { return };
-    let url = server.fresh_database().replace("//contact@", "//contact:pw-never-shown@");
+/// `contact-client check` with `DATABASE_URL=url`, in a data directory of its own.
+fn check_on(url: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
+    Command::new(BIN)
         .current_dir(dir.path())
         .env_clear()
         .env("DATA_DIR", dir.path())
         .env("SECRET_KEY", SECRET_KEY)
         .env("FERNET_KEY", FERNET_KEY)
         .env("TOTP_SECRET", TOTP_SECRET)
-        .env("DATABASE_URL", &url)
+        .env("DATABASE_URL", url)
         .arg("check")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// `contact-client check` on PostgreSQL: the database answers and the URL is shown without
+/// its user and password.
+#[test]
+fn check_names_the_database_but_never_its_password() {
+    let Some(server) = PostgresServer::shared() else { return };
+    let url = server.fresh_database().replace("//contact@", "//contact:pw-never-shown@");
+    let out = check_on(&url);
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{stdout}{stderr}");
     let shown =
@@ -150,18 +155,7 @@ fn check_names_the_database_but_never_its_password() {
 /// and without the URL's password.
 #[test]
 fn an_unreachable_postgres_is_one_clear_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .current_dir(dir.path())
-        .env_clear()
-        .env("DATA_DIR", dir.path())
-        .env("SECRET_KEY", SECRET_KEY)
-        .env("FERNET_KEY", FERNET_KEY)
-        .env("TOTP_SECRET", TOTP_SECRET)
-        .env("DATABASE_URL", "postgres://contact:pw-never-shown@127.0.0.1:1/contact")
-        .arg("check")
-        .output()
-        .unwrap();
+    let out = check_on("postgres://contact:pw-never-shown@127.0.0.1:1/contact");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains("Connection refused") && !stderr.contains("pw-never-shown"), "{stderr}");
