@@ -19,6 +19,7 @@
 //! a writer never finds the WAL complete), so the file stays bounded under a flood.
 
 use std::collections::HashSet;
+use std::fmt::Write;
 use std::sync::{Arc, Mutex};
 
 use rand::RngCore;
@@ -167,14 +168,12 @@ async fn checkpoint_when_woken(reads: sqlx::SqlitePool, mut woken: mpsc::Receive
 
 /// `($1, $2, …), (…)`: `rows` groups of `columns` parameters, numbered from `$1`.
 pub(super) fn values(rows: usize, columns: usize) -> String {
-    let mut sql = String::with_capacity(rows * columns * 5);
+    let mut sql = String::with_capacity(rows * columns * 6);
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
         for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", row * columns + column + 1));
+            let separator = if column > 0 { ", " } else { "" };
+            let _ = write!(sql, "{separator}${}", row * columns + column + 1);
         }
         sql.push(')');
     }
@@ -185,8 +184,31 @@ pub(super) fn values(rows: usize, columns: usize) -> String {
 fn event_id() -> String {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("msg_{hex}")
+    bytes.iter().fold(String::from("msg_"), |mut id, b| {
+        let _ = write!(id, "{b:02x}");
+        id
+    })
+}
+
+/// The notifications of the batch's rows, as `(submission id, channel, due at)`: a visitor's
+/// receipt only for the first row of an address whose claim went through (`confirmed`).
+fn planned_notifications(
+    rows: &[SealedSubmission],
+    ids: &[i64],
+    mut confirmed: HashSet<Vec<u8>>,
+) -> Vec<(i64, Channel, i64)> {
+    let mut planned = Vec::new();
+    for (s, id) in rows.iter().zip(ids) {
+        let n = &s.notify;
+        let confirm = n.confirmation && confirmed.remove(s.email_index.as_bytes().as_slice());
+        for (wanted, channel) in [(n.email, Channel::Email), (n.webhook, Channel::Webhook), (confirm, Channel::Confirmation)]
+        {
+            if wanted {
+                planned.push((*id, channel, n.now));
+            }
+        }
+    }
+    planned
 }
 
 /// One transaction for the batch: every new submission is stored (and counted) with its email
@@ -211,13 +233,15 @@ async fn write_batch(backend: &Backend, rows: &[SealedSubmission]) -> Result<Vec
     let mut seen = HashSet::new();
     let asking: Vec<&SealedSubmission> =
         rows.iter().filter(|s| s.notify.confirmation && seen.insert(s.email_index.as_bytes())).collect();
-    let claim_confirmations = format!(
-        "INSERT INTO visitor_confirmations (email_index, sent_at) VALUES {}
-         ON CONFLICT (email_index) DO UPDATE SET sent_at = excluded.sent_at
-         WHERE visitor_confirmations.sent_at <= excluded.sent_at - {CONFIRMATION_EVERY}
-         RETURNING email_index",
-        values(asking.len(), 2)
-    );
+    let claim_confirmations = (!asking.is_empty()).then(|| {
+        format!(
+            "INSERT INTO visitor_confirmations (email_index, sent_at) VALUES {}
+             ON CONFLICT (email_index) DO UPDATE SET sent_at = excluded.sent_at
+             WHERE visitor_confirmations.sent_at <= excluded.sent_at - {CONFIRMATION_EVERY}
+             RETURNING email_index",
+            values(asking.len(), 2)
+        )
+    });
     on_pool!(backend, writer, |pool| {
         let mut tx = pool.begin().await?;
         let mut insert = sqlx::query_scalar(&insert_rows);
@@ -244,30 +268,17 @@ async fn write_batch(backend: &Backend, rows: &[SealedSubmission]) -> Result<Vec
             keys = keys.bind(id).bind(s.email_index.as_bytes().as_slice());
         }
         keys.execute(&mut *tx).await?;
-        let confirmed: HashSet<Vec<u8>> = if asking.is_empty() {
-            HashSet::new()
-        } else {
-            let mut claim = sqlx::query_scalar(&claim_confirmations);
-            for s in &asking {
-                claim = claim.bind(s.email_index.as_bytes().as_slice()).bind(s.notify.now);
-            }
-            claim.fetch_all(&mut *tx).await?.into_iter().collect()
-        };
-        let mut notifications = Vec::new();
-        let mut confirming = HashSet::new();
-        for (s, id) in rows.iter().zip(&ids) {
-            let n = &s.notify;
-            let confirm = n.confirmation
-                && confirmed.contains(s.email_index.as_bytes().as_slice())
-                && confirming.insert(s.email_index.as_bytes());
-            for (wanted, channel) in
-                [(n.email, Channel::Email), (n.webhook, Channel::Webhook), (confirm, Channel::Confirmation)]
-            {
-                if wanted {
-                    notifications.push((*id, channel, n.now));
+        let confirmed: HashSet<Vec<u8>> = match &claim_confirmations {
+            None => HashSet::new(),
+            Some(sql) => {
+                let mut claim = sqlx::query_scalar(sql);
+                for s in &asking {
+                    claim = claim.bind(s.email_index.as_bytes().as_slice()).bind(s.notify.now);
                 }
+                claim.fetch_all(&mut *tx).await?.into_iter().collect()
             }
-        }
+        };
+        let notifications = planned_notifications(rows, &ids, confirmed);
         if !notifications.is_empty() {
             let sql = format!(
                 "INSERT INTO notifications (submission_id, channel, event_id, due_at) VALUES {}",

@@ -3,8 +3,6 @@
 //! own transaction, each once. On PostgreSQL an advisory lock lets one of several instances
 //! starting together apply them while the others wait.
 
-use std::borrow::Cow;
-
 use rust_embed::RustEmbed;
 use sqlx::{Connection, Executor};
 
@@ -18,33 +16,22 @@ struct SqliteMigrations;
 #[folder = "migrations/postgres/"]
 struct PostgresMigrations;
 
-/// The advisory lock's key: any constant, the same on every instance.
-const POSTGRES_MIGRATION_LOCK: i64 = 0x636f_6e74_6163_7401;
+/// One of several instances starting together applies the migrations while the others wait
+/// here (the key is any constant, the same on every instance).
+const POSTGRES_LOCK: &str = "SELECT pg_advisory_lock(7165066978298917889)";
+const POSTGRES_UNLOCK: &str = "SELECT pg_advisory_unlock(7165066978298917889)";
 
-/// An embedded file's name and bytes.
-type File = (Cow<'static, str>, Option<Cow<'static, [u8]>>);
-
-fn files<E: RustEmbed>() -> Vec<File> {
-    E::iter().map(|name| (name.clone(), E::get(&name).map(|f| f.data))).collect()
-}
-
-/// `(version, file name, SQL)` of every embedded migration of the dialect, in the order they
-/// apply.
-fn embedded(dialect: Dialect) -> Result<Vec<(i64, String, String)>, StoreError> {
-    let files = match dialect {
-        Dialect::Sqlite => files::<SqliteMigrations>(),
-        Dialect::Postgres => files::<PostgresMigrations>(),
-    };
-    let mut migrations = files
-        .into_iter()
-        .map(|(name, data)| {
+/// `(version, file name, SQL)` of every migration embedded as `E`, in the order they apply.
+fn embedded<E: RustEmbed>() -> Result<Vec<(i64, String, String)>, StoreError> {
+    let mut migrations = E::iter()
+        .map(|name| {
             let version = name
                 .split('_')
                 .next()
                 .and_then(|v| v.parse::<i64>().ok())
                 .ok_or_else(|| StoreError::Migration(format!("{name} does not start with a number")))?;
-            let data = data.ok_or_else(|| StoreError::Migration(format!("{name} is missing")))?;
-            let sql = String::from_utf8(data.into_owned())
+            let file = E::get(&name).ok_or_else(|| StoreError::Migration(format!("{name} is missing")))?;
+            let sql = String::from_utf8(file.data.into_owned())
                 .map_err(|_| StoreError::Migration(format!("{name} is not UTF-8")))?;
             Ok((version, name.into_owned(), sql))
         })
@@ -54,20 +41,16 @@ fn embedded(dialect: Dialect) -> Result<Vec<(i64, String, String)>, StoreError> 
 }
 
 pub async fn apply(backend: &Backend) -> Result<(), StoreError> {
-    let dialect = backend.dialect();
-    let (lock, unlock) = match dialect {
-        Dialect::Sqlite => (None, None),
-        Dialect::Postgres => (
-            Some(format!("SELECT pg_advisory_lock({POSTGRES_MIGRATION_LOCK})")),
-            Some(format!("SELECT pg_advisory_unlock({POSTGRES_MIGRATION_LOCK})")),
-        ),
+    let postgres = backend.dialect() == Dialect::Postgres;
+    let migrations = match backend.dialect() {
+        Dialect::Sqlite => embedded::<SqliteMigrations>()?,
+        Dialect::Postgres => embedded::<PostgresMigrations>()?,
     };
-    let migrations = embedded(dialect)?;
     let applied_at = crate::clock::Clock::system().now_rfc3339();
     on_pool!(backend, writer, |pool| {
         let mut conn = pool.acquire().await?;
-        if let Some(lock) = &lock {
-            conn.execute(lock.as_str()).await?;
+        if postgres {
+            conn.execute(POSTGRES_LOCK).await?;
         }
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -96,8 +79,8 @@ pub async fn apply(backend: &Backend) -> Result<(), StoreError> {
             tx.commit().await?;
             log::info!("database migration {name} applied");
         }
-        if let Some(unlock) = &unlock {
-            conn.execute(unlock.as_str()).await?;
+        if postgres {
+            conn.execute(POSTGRES_UNLOCK).await?;
         }
     });
     Ok(())

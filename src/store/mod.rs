@@ -127,7 +127,7 @@ pub(crate) struct SqliteFiles {
     /// for the pool is a wait of an async task, where a second writing connection would wait
     /// for SQLite's lock in its busy handler.
     writer: SqlitePool,
-    file: Arc<DatabaseFile>,
+    file: DatabaseFile,
 }
 
 /// Which SQL a statement that the two databases spell differently takes.
@@ -248,7 +248,7 @@ async fn open_sqlite(path: &Path) -> Result<SqliteFiles, StoreError> {
         // 1 MiB of page cache per reader instead of 2: four of them still hold the hot pages.
         .connect_with(options.pragma("cache_size", "-1024"))
         .await?;
-    let file = Arc::new(DatabaseFile::open(path)?);
+    let file = DatabaseFile::open(path)?;
     Ok(SqliteFiles { reads, writer, file })
 }
 

@@ -286,21 +286,18 @@ impl Store {
         reseal: impl Fn(&str) -> Result<String, E>,
         index: impl Fn(&str) -> Result<IndexKey, E>,
     ) -> Result<Result<u64, E>, StoreError> {
-        Ok(on_pool!(self.backend, writer, |pool| {
+        on_pool!(self.backend, writer, |pool| {
             let mut tx = pool.begin().await?;
             let rows: Vec<(i64, String, String, String, String)> =
                 sqlx::query_as("SELECT id, name, email, phone, message FROM submissions").fetch_all(&mut *tx).await?;
             let notes: Vec<(i64, String)> = sqlx::query_as("SELECT id, body FROM notes").fetch_all(&mut *tx).await?;
             let mut count = 0;
-            let mut failed = None;
+            // An error returns before the commit: the transaction rolls back as it is dropped.
             for (id, name, email, phone, message) in &rows {
                 let sealed = (|| Ok((reseal(name)?, reseal(email)?, index(email)?, reseal(phone)?, reseal(message)?)))();
                 let (name, email, email_index, phone, message) = match sealed {
                     Ok(values) => values,
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
+                    Err(e) => return Ok(Err(e)),
                 };
                 sqlx::query("UPDATE submissions SET name = $1, email = $2, phone = $3, message = $4 WHERE id = $5")
                     .bind(name)
@@ -317,25 +314,16 @@ impl Store {
                     .await?;
                 count += 4;
             }
-            for (id, body) in notes.iter().take_while(|_| failed.is_none()) {
+            for (id, body) in &notes {
                 let body = match reseal(body) {
                     Ok(body) => body,
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
+                    Err(e) => return Ok(Err(e)),
                 };
                 sqlx::query("UPDATE notes SET body = $1 WHERE id = $2").bind(body).bind(id).execute(&mut *tx).await?;
                 count += 1;
             }
-            match failed {
-                // Dropping the transaction rolls it back: nothing was rewritten.
-                Some(e) => Err(e),
-                None => {
-                    tx.commit().await?;
-                    Ok(count)
-                }
-            }
-        }))
+            tx.commit().await?;
+            Ok(Ok(count))
+        })
     }
 }
