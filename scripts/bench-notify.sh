@@ -6,14 +6,9 @@
 #   scripts/bench-notify.sh            # REPEAT=3 rounds of 10 s each, both ways
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo=$PWD
-export RESULTS_DIR=${RESULTS_DIR:-$repo/bench-results}
-mkdir -p "$RESULTS_DIR"
-harness=$repo/target/bench-harness
-mkdir -p "$harness"
-cp -r --no-preserve=mode "${BENCH_HARNESS:-$repo/../shared/bench}"/. "$harness"/
-chmod +x "$harness"/*.sh "$harness"/*/*.sh
-cargo build --release --locked --bin contact-client --example notify_sink
+# shellcheck source=scripts/harness.sh
+source scripts/harness.sh
+cargo build --release --locked --example notify_sink
 
 # The server with notifications on: the sink on the next two ports, then the server itself.
 wrapper=$repo/target/release/contact-client-notifying

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::helpers::http::{self, free_port};
-use crate::helpers::nginx::{browser, cookies_of, Nginx};
+use crate::helpers::nginx::{browser, cookies_of, sign_in_over_http, Nginx};
 use crate::helpers::server::{Server, BIN};
 use crate::helpers::tools::{find, require};
 use crate::helpers::*;
@@ -126,17 +126,7 @@ async fn behind_nginx_with_tls() {
     assert_eq!(stored, 1);
 
     // The app sees the visitor's address from X-Real-IP (the audit log records a failed sign-in).
-    let login = client.get(format!("{site}/admin/login")).send().await.unwrap();
-    let cookie = cookies_of(&login);
-    let token = input_value(&login.text().await.unwrap(), "csrf_token").unwrap();
-    let failed = client
-        .post(format!("{site}/admin/login"))
-        .header("Cookie", &cookie)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(encode(&[("csrf_token", token), ("code", "000000".into())]))
-        .send()
-        .await
-        .unwrap();
+    let failed = sign_in_over_http(&client, &site, "000000").await;
     assert_eq!(failed.status(), 401);
     let ip: String = sqlx::query_scalar("SELECT ip FROM audit").fetch_one(&db).await.unwrap();
     assert_eq!(ip, "127.0.0.2");

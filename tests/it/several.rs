@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::helpers::databases::{Backend, TestDatabase};
-use crate::helpers::nginx::{browser_from, cookies_of, site, Nginx};
+use crate::helpers::nginx::{browser_from, cookies_of, sign_in_over_http, site, Nginx};
 use crate::helpers::receivers::{eventually, WebhookReceiver, WEBHOOK_SECRET};
 use crate::helpers::server::{Server, KEYED};
 use crate::helpers::tools::{require, PostgresServer, RedisServer};
@@ -45,17 +45,7 @@ async fn submit_through(client: &reqwest::Client, site: &str, email: &str) -> Op
 
 /// Signs in on one instance (plain HTTP, straight to it) with `code`: the session cookie.
 async fn sign_in_on(http: &reqwest::Client, addr: &str, code: &str) -> Option<String> {
-    let login = http.get(format!("http://{addr}/admin/login")).send().await.unwrap();
-    let cookie = cookies_of(&login);
-    let token = input_value(&login.text().await.unwrap(), "csrf_token").unwrap();
-    let signed_in = http
-        .post(format!("http://{addr}/admin/login"))
-        .header("Cookie", &cookie)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(encode(&[("csrf_token", token), ("code", code.to_string())]))
-        .send()
-        .await
-        .unwrap();
+    let signed_in = sign_in_over_http(http, &format!("http://{addr}"), code).await;
     (signed_in.status() == 303).then(|| cookies_of(&signed_in))
 }
 

@@ -107,3 +107,20 @@ pub fn cookies_of(response: &reqwest::Response) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+/// The shared sign-in at `base` (`https://…` through NGINX, or `http://addr` straight to an
+/// instance) with `code`, as a browser does it: the login page for its CSRF cookie and token,
+/// then the post. The post's answer.
+pub async fn sign_in_over_http(client: &reqwest::Client, base: &str, code: &str) -> reqwest::Response {
+    let login = client.get(format!("{base}/admin/login")).send().await.unwrap();
+    let cookie = cookies_of(&login);
+    let token = super::input_value(&login.text().await.unwrap(), "csrf_token").unwrap();
+    client
+        .post(format!("{base}/admin/login"))
+        .header("Cookie", &cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(super::encode(&[("csrf_token", token), ("code", code.to_string())]))
+        .send()
+        .await
+        .unwrap()
+}
