@@ -92,7 +92,10 @@ impl Retention {
             if ids.is_empty() {
                 break;
             }
-            purged += store.erase(ids).await?;
+            purged += store.delete_many(&ids).await?;
+        }
+        if purged > 0 {
+            store.flush_deleted().await?;
         }
         store.forget_confirmations_before(unix - CONFIRMATION_EVERY).await?;
         if purged > 0 {

@@ -51,7 +51,7 @@ pub async fn export(shelf: &Shelf<'_>, email: &Email, now: String) -> Result<Per
 /// forgets when the address was last sent a receipt: how many submissions there were.
 pub async fn erase(shelf: &Shelf<'_>, email: &Email) -> Result<u64, StoreError> {
     let index = shelf.email_index.of(&email.normalized());
-    let erased = shelf.store.erase(shelf.store.ids_of_email(&index).await?).await?;
+    let erased = shelf.store.erase(&shelf.store.ids_of_email(&index).await?).await?;
     shelf.store.forget_confirmations(&index).await?;
     Ok(erased)
 }

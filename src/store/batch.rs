@@ -86,6 +86,15 @@ impl Inserter {
         Ok(Inserter { writer })
     }
 
+    /// Wakes the checkpoint task after a write of some size outside the batches (a purge's
+    /// deletes), so the writer's own checkpoint doesn't copy all of it inside a commit.
+    pub fn checkpoint_soon(&self) {
+        if let Some(checkpoint) = &self.writer.checkpoint {
+            // Full means a pass is already due.
+            let _ = checkpoint.try_send(());
+        }
+    }
+
     pub async fn insert(&self, row: SealedSubmission) -> Result<i64, StoreError> {
         let (done, answer) = oneshot::channel();
         let lead = {
@@ -136,9 +145,8 @@ async fn commit_waiting(writer: &Arc<Writer>) {
         queue.committing = !queue.waiting.is_empty();
         (due, queue.committing)
     };
-    if let (true, Some(checkpoint)) = (checkpoint_due, &writer.checkpoint) {
-        // Full means a pass is already due.
-        let _ = checkpoint.try_send(());
+    if checkpoint_due {
+        Inserter { writer: Arc::clone(writer) }.checkpoint_soon();
     }
     if more {
         commit_soon(writer);

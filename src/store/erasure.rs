@@ -59,16 +59,12 @@ impl Store {
     }
 
     /// Deletes these submissions with their notes, email keys and notifications (by cascade)
-    /// in one transaction: how many there were.
+    /// in one statement: how many there were.
     async fn delete_ids(&self, ids: &[i64]) -> Result<u64, StoreError> {
+        let json = serde_json::to_string(ids).unwrap_or_default();
+        let sql = format!("DELETE FROM submissions WHERE id IN ({})", self.backend.dialect().ids_in_json());
         Ok(on_pool!(self.backend, writer, |pool| {
-            let mut tx = pool.begin().await?;
-            let mut deleted = 0;
-            for id in ids {
-                deleted += sqlx::query("DELETE FROM submissions WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
-            }
-            tx.commit().await?;
-            deleted
+            sqlx::query(&sql).bind(&json).execute(pool).await?.rows_affected()
         }))
     }
 
@@ -92,25 +88,23 @@ impl Store {
     }
 
     /// SQLite: writes the WAL back into the database and empties it. A reader in the middle
-    /// of a read holds it back, so it is tried a few times; false when it could not be emptied
-    /// (the next checkpoint overwrites it, and the data is still gone from the database
-    /// itself). Nothing on PostgreSQL: a VACUUM here would scan the tables at every delete and
-    /// still leave the bytes where they were.
-    async fn flush_deleted(&self) -> Result<bool, StoreError> {
-        match &*self.backend {
-            Backend::Sqlite(sqlite) => {
-                for _ in 0..50 {
-                    let busy: i64 =
-                        sqlx::query_scalar("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&sqlite.writer).await?;
-                    if busy == 0 {
-                        return Ok(true);
-                    }
-                    rocket::tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                Ok(false)
+    /// of a read holds it back, so it is tried a few times; when it still can't, the next
+    /// checkpoint overwrites it, and the data is gone from the database itself already.
+    /// Nothing on PostgreSQL: a VACUUM here would scan the tables at every delete and still
+    /// leave the bytes where they were.
+    pub async fn flush_deleted(&self) -> Result<(), StoreError> {
+        let Backend::Sqlite(sqlite) = &*self.backend else {
+            return Ok(());
+        };
+        for _ in 0..50 {
+            let busy: i64 = sqlx::query_scalar("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&sqlite.writer).await?;
+            if busy == 0 {
+                return Ok(());
             }
-            Backend::Postgres(_) => Ok(true),
+            rocket::tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        log::warn!("erasure: readers kept the WAL from being emptied; the next checkpoint overwrites it");
+        Ok(())
     }
 
     /// Takes the lease on `name` for `holder` until `until` (unix seconds) when nobody else
@@ -141,15 +135,22 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes these submissions for good, [`DELETE_BATCH`] a transaction, then empties the WAL:
-    /// how many there were.
-    pub async fn erase(&self, ids: Vec<i64>) -> Result<u64, StoreError> {
-        let mut erased = 0;
+    /// Deletes these submissions, [`DELETE_BATCH`] a transaction: how many there were. What
+    /// they held stays in SQLite's WAL until [`Store::flush_deleted`].
+    pub async fn delete_many(&self, ids: &[i64]) -> Result<u64, StoreError> {
+        let mut deleted = 0;
         for batch in ids.chunks(DELETE_BATCH) {
-            erased += self.delete_ids(batch).await?;
+            deleted += self.delete_ids(batch).await?;
+            self.inserter.checkpoint_soon();
         }
-        if erased > 0 && !self.flush_deleted().await? {
-            log::warn!("erasure: readers kept the WAL from being emptied; the next checkpoint overwrites it");
+        Ok(deleted)
+    }
+
+    /// Deletes these submissions for good, then empties the WAL: how many there were.
+    pub async fn erase(&self, ids: &[i64]) -> Result<u64, StoreError> {
+        let erased = self.delete_many(ids).await?;
+        if erased > 0 {
+            self.flush_deleted().await?;
         }
         Ok(erased)
     }

@@ -137,6 +137,17 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
+impl Dialect {
+    /// A subquery of the ids in the JSON array bound as `$1`: one parameter whatever their
+    /// number.
+    pub(crate) fn ids_in_json(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SELECT value FROM json_each($1)",
+            Dialect::Postgres => "SELECT value::bigint FROM json_array_elements_text($1::json)",
+        }
+    }
+}
+
 impl Backend {
     pub(crate) fn dialect(&self) -> Dialect {
         match self {

@@ -1,6 +1,6 @@
 //! Submissions and their notes. Personal columns arrive and leave as Fernet tokens.
 
-use super::{Dialect, SealedSubmission, Store, StoreError};
+use super::{SealedSubmission, Store, StoreError};
 use crate::crypto::IndexKey;
 
 /// A stored submission as it is in the database (personal fields still sealed).
@@ -179,12 +179,8 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // One parameter whatever the number of ids: a JSON array.
         let json = serde_json::to_string(ids).unwrap_or_default();
-        let ids_in = match self.backend.dialect() {
-            Dialect::Sqlite => "SELECT value FROM json_each($1)",
-            Dialect::Postgres => "SELECT value::bigint FROM json_array_elements_text($1::json)",
-        };
+        let ids_in = self.backend.dialect().ids_in_json();
         let sql = format!("SELECT {columns} FROM submissions WHERE id IN ({ids_in}) ORDER BY id DESC");
         let rows = on_pool!(self.backend, reads, |pool| {
             sqlx::query_as::<_, Columns>(&sql).bind(&json).fetch_all(pool).await?
@@ -276,7 +272,7 @@ impl Store {
     /// Deletes the submission for good with its notes, key and notifications; false when it
     /// did not exist.
     pub async fn delete(&self, id: i64) -> Result<bool, StoreError> {
-        Ok(self.erase(vec![id]).await? == 1)
+        Ok(self.erase(&[id]).await? == 1)
     }
 
     /// Rewrites every sealed value through `reseal` (and the email index through `index`) in

@@ -326,7 +326,7 @@ async fn expired_submissions_are_found_by_age_and_by_spam_then_erased(backend: B
     assert_eq!(expired(None, Some("2026-07-01T00:00:00Z")).await, [ids[1]]);
     assert_eq!(expired(Some("2026-03-01T00:00:00Z"), Some("2026-07-01T00:00:00Z")).await, [ids[0], ids[1]]);
     assert_eq!(expired(None, None).await, Vec::<i64>::new());
-    assert_eq!(store.erase(vec![ids[0], ids[1]]).await.unwrap(), 2);
+    assert_eq!(store.erase(&[ids[0], ids[1]]).await.unwrap(), 2);
     assert_eq!(db.number("SELECT count(*) FROM notes").await, 0, "the note went with its submission");
     assert_eq!(db.number("SELECT count(*) FROM submission_email_keys").await, 1);
     assert_eq!(store.status_counts().await.unwrap(), [("new".to_string(), 1)]);
