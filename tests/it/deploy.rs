@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::helpers::http::{self, free_port};
 use crate::helpers::nginx::{browser, cookies_of, sign_in_over_http, Nginx};
 use crate::helpers::server::{Server, BIN};
-use crate::helpers::tools::{find, require};
+use crate::helpers::tools::{find, require, CORES};
 use crate::helpers::*;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
@@ -28,6 +28,7 @@ fn static_binary() -> Option<&'static Path> {
     Some(BUILT.get_or_init(|| {
         // A clean environment: the variables cargo sets for tests would make it rebuild.
         let keep = ["PATH", "HOME", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"];
+        let _cores = CORES.blocking_lock();
         let out = Command::new(format!("{REPO}/scripts/build-static.sh"))
             .env_clear()
             .envs(std::env::vars().filter(|(k, _)| keep.contains(&k.as_str())))
