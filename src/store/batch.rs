@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use rand::RngCore;
 use rocket::tokio::sync::{mpsc, oneshot};
 
-use super::{Backend, Channel, SealedSubmission, StoreError, CONFIRMATION_EVERY};
+use super::{Backend, Channel, Dialect, SealedSubmission, StoreError, CONFIRMATION_EVERY};
 use crate::sync::lock;
 
 /// Rows in one transaction at most, so one batch never holds the writer for long (and its
@@ -176,16 +176,45 @@ async fn checkpoint_when_woken(reads: sqlx::SqlitePool, mut woken: mpsc::Receive
 
 /// `($1, $2, …), (…)`: `rows` groups of `columns` parameters, numbered from `$1`.
 pub(super) fn values(rows: usize, columns: usize) -> String {
+    values_from(1, rows, columns)
+}
+
+/// `($first, …), (…)`: `rows` groups of `columns` parameters, numbered from `$first`.
+fn values_from(first: usize, rows: usize, columns: usize) -> String {
     let mut sql = String::with_capacity(rows * columns * 6);
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
         for column in 0..columns {
             let separator = if column > 0 { ", " } else { "" };
-            let _ = write!(sql, "{separator}${}", row * columns + column + 1);
+            let _ = write!(sql, "{separator}${}", first + row * columns + column);
         }
         sql.push(')');
     }
     sql
+}
+
+/// The rest of a batch once its ids are known, as one statement (one trip to the database):
+/// the email keys, the notifications and the `new` count. SQLite runs a string of statements
+/// as one query; PostgreSQL takes several only as data-modifying `WITH` parts of one.
+fn rest_of_batch(dialect: Dialect, rows: usize, notifications: usize) -> String {
+    let keys =
+        format!("INSERT INTO submission_email_keys (submission_id, email_index) VALUES {}", values(rows, 2));
+    let notify = (notifications > 0).then(|| {
+        format!(
+            "INSERT INTO notifications (submission_id, channel, event_id, due_at) VALUES {}",
+            values_from(2 * rows + 1, notifications, 4)
+        )
+    });
+    // New rows take the column's default status, 'new'.
+    let count = format!("UPDATE status_counts SET n = n + ${} WHERE status = 'new'", 2 * rows + 4 * notifications + 1);
+    let parts = std::iter::once(keys).chain(notify);
+    match dialect {
+        Dialect::Sqlite => parts.chain([count]).collect::<Vec<_>>().join(";\n"),
+        Dialect::Postgres => {
+            let with: Vec<String> = parts.enumerate().map(|(i, part)| format!("part{i} AS ({part})")).collect();
+            format!("WITH {} {count}", with.join(", "))
+        }
+    }
 }
 
 /// `webhook-id` of a notification: the same on every attempt, unguessable.
@@ -233,8 +262,7 @@ async fn write_batch(backend: &Backend, rows: &[SealedSubmission]) -> Result<Vec
          VALUES {} RETURNING id",
         values(rows.len(), 12)
     );
-    let insert_keys =
-        format!("INSERT INTO submission_email_keys (submission_id, email_index) VALUES {}", values(rows.len(), 2));
+    let dialect = backend.dialect();
     // A confirmation only when the address had none in the last day; the row is claimed here,
     // in the same transaction, so concurrent submissions can't both get one. Once per address
     // in a batch: an upsert may not touch one row twice.
@@ -271,11 +299,6 @@ async fn write_batch(backend: &Backend, rows: &[SealedSubmission]) -> Result<Vec
         // Ids are handed out in the order the rows are inserted.
         let mut ids: Vec<i64> = insert.fetch_all(&mut *tx).await?;
         ids.sort_unstable();
-        let mut keys = sqlx::query(&insert_keys);
-        for (s, id) in rows.iter().zip(&ids) {
-            keys = keys.bind(id).bind(s.email_index.as_bytes().as_slice());
-        }
-        keys.execute(&mut *tx).await?;
         let confirmed: HashSet<Vec<u8>> = match &claim_confirmations {
             None => HashSet::new(),
             Some(sql) => {
@@ -287,23 +310,47 @@ async fn write_batch(backend: &Backend, rows: &[SealedSubmission]) -> Result<Vec
             }
         };
         let notifications = planned_notifications(rows, &ids, confirmed);
-        if !notifications.is_empty() {
-            let sql = format!(
-                "INSERT INTO notifications (submission_id, channel, event_id, due_at) VALUES {}",
-                values(notifications.len(), 4)
-            );
-            let mut insert = sqlx::query(&sql);
-            for (id, channel, due_at) in &notifications {
-                insert = insert.bind(id).bind(channel.as_str()).bind(event_id()).bind(due_at);
-            }
-            insert.execute(&mut *tx).await?;
+        let sql = rest_of_batch(dialect, rows.len(), notifications.len());
+        let mut rest = sqlx::query(&sql);
+        for (s, id) in rows.iter().zip(&ids) {
+            rest = rest.bind(id).bind(s.email_index.as_bytes().as_slice());
         }
-        // New rows take the column's default status, 'new'.
-        sqlx::query("UPDATE status_counts SET n = n + $1 WHERE status = 'new'")
-            .bind(rows.len() as i64)
-            .execute(&mut *tx)
-            .await?;
+        for (id, channel, due_at) in &notifications {
+            rest = rest.bind(id).bind(channel.as_str()).bind(event_id()).bind(due_at);
+        }
+        rest.bind(rows.len() as i64).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(ids)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `$N` a statement uses, in order of first appearance.
+    fn parameters(sql: &str) -> Vec<usize> {
+        let mut seen = Vec::new();
+        for piece in sql.split('$').skip(1) {
+            let digits: String = piece.chars().take_while(char::is_ascii_digit).collect();
+            let n = digits.parse().expect("a number after $");
+            if !seen.contains(&n) {
+                seen.push(n);
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn the_rest_of_a_batch_numbers_its_parameters_once_each_in_bind_order() {
+        for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+            for (rows, notifications) in [(1, 0), (1, 3), (7, 12), (256, 768)] {
+                let sql = rest_of_batch(dialect, rows, notifications);
+                let expected: Vec<usize> = (1..=2 * rows + 4 * notifications + 1).collect();
+                assert_eq!(parameters(&sql), expected, "{dialect:?} {rows} {notifications}");
+            }
+        }
+        assert!(rest_of_batch(Dialect::Postgres, 2, 1).starts_with("WITH part0 AS (INSERT"));
+        assert_eq!(rest_of_batch(Dialect::Sqlite, 2, 0).matches(";\n").count(), 1, "keys; count");
+    }
 }
