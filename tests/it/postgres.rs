@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::helpers::databases::{sealed, TestDatabase};
+use crate::helpers::databases::{sealed, Backend, TestDatabase};
 use crate::helpers::server::BIN;
 use crate::helpers::tools::PostgresServer;
 use crate::helpers::*;
@@ -160,4 +160,31 @@ fn an_unreachable_postgres_is_one_clear_line() {
     assert!(!out.status.success());
     assert!(stderr.contains("Connection refused") && !stderr.contains("pw-never-shown"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+/// Both migration sets build the same tables with the same columns: what one database keeps,
+/// the other does too, and `copy-db` (which names every column of SQLite's schema) misses
+/// nothing on the way.
+#[rocket::async_test]
+async fn both_databases_have_the_same_tables_and_columns() {
+    let (Some(sqlite), Some(postgres)) = (Backend::Sqlite.fresh(), Backend::Postgres.fresh()) else { return };
+    sqlite.store().await.close().await;
+    postgres.store().await.close().await;
+    let mut on_sqlite = sqlite
+        .column(
+            "SELECT t.name || '.' || c.name FROM sqlite_master t, pragma_table_info(t.name) c
+             WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%'",
+        )
+        .await;
+    let mut on_postgres = postgres
+        .column(
+            "SELECT table_name || '.' || column_name FROM information_schema.columns
+             WHERE table_schema = current_schema()",
+        )
+        .await;
+    // Sorted here: the two databases may collate '_' and '.' differently.
+    on_sqlite.sort();
+    on_postgres.sort();
+    assert!(on_sqlite.len() > 50, "{on_sqlite:?}");
+    assert_eq!(on_postgres, on_sqlite);
 }
