@@ -1,7 +1,7 @@
 //! The admins' accounts: name, role, password hash, sealed TOTP secret, the last step each
 //! accepted, and their one-time recovery codes (hashed).
 
-use super::{Store, StoreError};
+use super::{Dialect, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct UserRow {
@@ -154,36 +154,44 @@ impl Store {
 
     /// Removes the account (its sessions and codes go with it), unless it is the last owner.
     pub async fn remove_user(&self, name: &str) -> Result<UserChange, StoreError> {
-        let changed = on_pool!(self.backend, writer, |pool| {
-            sqlx::query(
-                "DELETE FROM admin_users WHERE name = $1
-                 AND (role <> 'owner' OR (SELECT count(*) FROM admin_users WHERE role = 'owner') > 1)",
-            )
-            .bind(name)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        self.user_change(name, changed).await
+        self.change_keeping_an_owner(name, None).await
     }
 
     /// Gives the account another role, unless that leaves no owner.
     pub async fn set_user_role(&self, name: &str, role: &str) -> Result<UserChange, StoreError> {
-        let changed = on_pool!(self.backend, writer, |pool| {
-            sqlx::query(
-                "UPDATE admin_users SET role = $2 WHERE name = $1
-                 AND ($2 = 'owner' OR role <> 'owner' OR (SELECT count(*) FROM admin_users WHERE role = 'owner') > 1)",
-            )
-            .bind(name)
-            .bind(role)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        self.user_change(name, changed).await
+        self.change_keeping_an_owner(name, Some(role)).await
     }
 
-    async fn user_change(&self, name: &str, changed: u64) -> Result<UserChange, StoreError> {
+    /// Gives the account `role`, or removes it (`None`), unless that leaves no owner. On
+    /// PostgreSQL two instances could each count the other owner and both remove theirs, so
+    /// such changes first take a lock that makes them wait for each other (reads go on), and
+    /// each then counts what the other committed. SQLite's one writer already makes them take
+    /// turns.
+    async fn change_keeping_an_owner(&self, name: &str, role: Option<&str>) -> Result<UserChange, StoreError> {
+        const OTHER_OWNER: &str = "(SELECT count(*) FROM admin_users WHERE role = 'owner') > 1";
+        let sql = match role {
+            None => format!("DELETE FROM admin_users WHERE name = $1 AND (role <> 'owner' OR {OTHER_OWNER})"),
+            Some(_) => format!(
+                "UPDATE admin_users SET role = $2 WHERE name = $1 AND ($2 = 'owner' OR role <> 'owner' OR {OTHER_OWNER})"
+            ),
+        };
+        let lock = match self.backend.dialect() {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some("LOCK TABLE admin_users IN SHARE ROW EXCLUSIVE MODE"),
+        };
+        let changed = on_pool!(self.backend, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            if let Some(lock) = lock {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            let mut change = sqlx::query(&sql).bind(name);
+            if let Some(role) = role {
+                change = change.bind(role);
+            }
+            let changed = change.execute(&mut *tx).await?.rows_affected();
+            tx.commit().await?;
+            changed
+        });
         Ok(match (changed, self.user_by_name(name).await?) {
             (1, _) => UserChange::Done,
             (_, None) => UserChange::NoSuchUser,

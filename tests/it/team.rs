@@ -348,3 +348,45 @@ async fn an_owner_manages_the_team_on_the_users_page(backend: Backend) {
     }
 }
 }
+
+on_both_databases! {
+/// Two owners removing or demoting each other at the same moment (two instances on one
+/// PostgreSQL, say): one change goes through, the other is refused, and an owner is left.
+async fn two_owners_removing_each_other_at_once_leave_one(backend: Backend) {
+    use contact_client::store::{NewUser, UserChange};
+    let Some(db) = backend.fresh() else { return };
+    let store = db.store().await;
+    let owners = async || -> Vec<String> {
+        store.users().await.unwrap().into_iter().filter(|u| u.role == "owner").map(|u| u.name).collect()
+    };
+    for round in 0..40 {
+        let (a, b) = (format!("a{round}"), format!("b{round}"));
+        for name in [&a, &b] {
+            let user = NewUser {
+                name,
+                role: "owner",
+                password_hash: "not-used-here",
+                totp_secret: "not-used-here",
+                recovery_hashes: &[],
+                enrolled: true,
+                created_at: "2026-01-01T00:00:00Z",
+            };
+            assert!(store.add_user(user).await.unwrap());
+        }
+        // The owner the last round left steps down: exactly two owners race.
+        for left in owners().await.into_iter().filter(|n| *n != a && *n != b) {
+            assert_eq!(store.set_user_role(&left, "viewer").await.unwrap(), UserChange::Done);
+        }
+        let (x, y) = if round % 2 == 0 {
+            rocket::tokio::join!(store.remove_user(&a), store.remove_user(&b))
+        } else {
+            rocket::tokio::join!(store.set_user_role(&a, "viewer"), store.set_user_role(&b, "viewer"))
+        };
+        let mut outcomes = [x.unwrap(), y.unwrap()];
+        outcomes.sort_by_key(|o| *o == UserChange::Done);
+        assert_eq!(outcomes, [UserChange::LastOwner, UserChange::Done], "round {round}");
+        assert_eq!(owners().await.len(), 1, "round {round}");
+    }
+    store.close().await;
+}
+}
