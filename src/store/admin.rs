@@ -78,15 +78,15 @@ impl Store {
         touch_every: i64,
     ) -> Result<Option<Option<SessionUser>>, StoreError> {
         let row: Option<SessionColumns> = on_pool!(self.backend, reads, |pool| {
-                sqlx::query_as(
-                    "SELECT s.created_at, s.last_seen, u.id, u.name, u.role
-                     FROM admin_sessions s LEFT JOIN admin_users u ON u.id = s.user_id
-                     WHERE s.id_hash = $1 AND (s.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM admin_users WHERE enrolled))",
-                )
-                .bind(id_hash)
-                .fetch_optional(pool)
-                .await?
-            });
+            sqlx::query_as(
+                "SELECT s.created_at, s.last_seen, u.id, u.name, u.role
+                 FROM admin_sessions s LEFT JOIN admin_users u ON u.id = s.user_id
+                 WHERE s.id_hash = $1 AND (s.user_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM admin_users WHERE enrolled))",
+            )
+            .bind(id_hash)
+            .fetch_optional(pool)
+            .await?
+        });
         let Some((created_at, last_seen, user_id, user_name, user_role)) = row else {
             return Ok(None);
         };
@@ -157,21 +157,21 @@ impl Store {
         actor: Option<&str>,
     ) -> Result<(Vec<AuditRow>, i64), StoreError> {
         let (rows, total): (Vec<AuditColumns>, i64) = on_pool!(self.backend, reads, |pool| {
-                let rows = sqlx::query_as(
-                    "SELECT at, action, ip, submission_id, count, actor FROM audit
-                     WHERE $3 IS NULL OR actor = $3 ORDER BY id DESC LIMIT $1 OFFSET $2",
-                )
-                .bind(i64::from(limit))
-                .bind(i64::from(offset))
+            let rows = sqlx::query_as(
+                "SELECT at, action, ip, submission_id, count, actor FROM audit
+                 WHERE $3 IS NULL OR actor = $3 ORDER BY id DESC LIMIT $1 OFFSET $2",
+            )
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
+            .bind(actor)
+            .fetch_all(pool)
+            .await?;
+            let total = sqlx::query_scalar("SELECT count(*) FROM audit WHERE $1 IS NULL OR actor = $1")
                 .bind(actor)
-                .fetch_all(pool)
+                .fetch_one(pool)
                 .await?;
-                let total = sqlx::query_scalar("SELECT count(*) FROM audit WHERE $1 IS NULL OR actor = $1")
-                    .bind(actor)
-                    .fetch_one(pool)
-                    .await?;
-                (rows, total)
-            });
+            (rows, total)
+        });
         let rows = rows
             .into_iter()
             .map(|(at, action, ip, submission_id, count, actor)| AuditRow { at, action, ip, submission_id, count, actor })

@@ -61,7 +61,7 @@ impl Store {
     /// Deletes these submissions with their notes, email keys and notifications (by cascade)
     /// in one statement: how many there were.
     async fn delete_ids(&self, ids: &[i64]) -> Result<u64, StoreError> {
-        let json = serde_json::to_string(ids).unwrap_or_default();
+        let json = super::json_ids(ids);
         let sql = format!("DELETE FROM submissions WHERE id IN ({})", self.backend.dialect().ids_in_json());
         Ok(on_pool!(self.backend, writer, |pool| {
             sqlx::query(&sql).bind(&json).execute(pool).await?.rows_affected()

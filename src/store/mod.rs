@@ -137,9 +137,13 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
+/// Ids as one parameter whatever their number: a JSON array, for [`Dialect::ids_in_json`].
+fn json_ids(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_default()
+}
+
 impl Dialect {
-    /// A subquery of the ids in the JSON array bound as `$1`: one parameter whatever their
-    /// number.
+    /// A subquery of the ids in the JSON array ([`json_ids`]) bound as `$1`.
     pub(crate) fn ids_in_json(self) -> &'static str {
         match self {
             Dialect::Sqlite => "SELECT value FROM json_each($1)",
@@ -217,8 +221,7 @@ impl Store {
                 "backup writes SQLite files; back PostgreSQL up with its own tools (pg_dump)",
             ));
         };
-        let target =
-            to.to_str().ok_or_else(|| StoreError::Migration("the backup path is not UTF-8".into()))?;
+        let target = to.to_str().ok_or(StoreError::Unsupported("the backup path must be UTF-8"))?;
         // VACUUM INTO fills an empty file as it finds it.
         files::create_new_private_file(to).map_err(|e| StoreError::Directory(e.kind()))?;
         sqlx::query("VACUUM INTO $1").bind(target).execute(&sqlite.reads).await?;

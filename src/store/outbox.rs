@@ -173,14 +173,14 @@ impl Store {
 
     pub async fn notifications_of(&self, submission_id: i64) -> Result<Vec<NotificationRow>, StoreError> {
         let rows: Vec<NotificationColumns> = on_pool!(self.backend, reads, |pool| {
-                sqlx::query_as(
-                    "SELECT id, channel, state, attempts, due_at, last_error, finished_at
-                     FROM notifications WHERE submission_id = $1 ORDER BY id",
-                )
-                .bind(submission_id)
-                .fetch_all(pool)
-                .await?
-            });
+            sqlx::query_as(
+                "SELECT id, channel, state, attempts, due_at, last_error, finished_at
+                 FROM notifications WHERE submission_id = $1 ORDER BY id",
+            )
+            .bind(submission_id)
+            .fetch_all(pool)
+            .await?
+        });
         Ok(rows
             .into_iter()
             .filter_map(|(id, channel, state, attempts, due_at, last_error, finished_at)| {

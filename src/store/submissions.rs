@@ -179,7 +179,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let json = serde_json::to_string(ids).unwrap_or_default();
+        let json = super::json_ids(ids);
         let ids_in = self.backend.dialect().ids_in_json();
         let sql = format!("SELECT {columns} FROM submissions WHERE id IN ({ids_in}) ORDER BY id DESC");
         let rows = on_pool!(self.backend, reads, |pool| {
