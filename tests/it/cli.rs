@@ -31,18 +31,7 @@ fn run(db: &TestDatabase, fernet_key: &str, args: &[&str]) -> Output {
 
 /// The binary on `db` (its data directory, and its database's settings).
 fn run_with_secret(db: &TestDatabase, secret_key: &str, fernet_key: &str, args: &[&str]) -> Output {
-    let dir = db.dir.path();
-    Command::new(BIN)
-        .current_dir(dir)
-        .env_clear()
-        .env("DATA_DIR", dir)
-        .envs(db.settings().into_iter().map(|(key, value)| (key.to_uppercase(), value)))
-        .env("SECRET_KEY", secret_key)
-        .env("FERNET_KEY", fernet_key)
-        .env("TOTP_SECRET", TOTP_SECRET)
-        .args(args)
-        .output()
-        .unwrap()
+    db.command().env("SECRET_KEY", secret_key).env("FERNET_KEY", fernet_key).args(args).output().unwrap()
 }
 
 fn stdout(out: &Output) -> String {
@@ -180,13 +169,9 @@ async fn a_wrong_fernet_key_stops_the_start_and_check() {
     assert!(said.contains("FERNET_KEY") && !said.contains(NEW_KEY), "{said}");
     assert_eq!(said.trim().lines().count(), 1, "one line: {said}");
 
-    let served = Command::new(BIN)
-        .current_dir(db.dir.path())
-        .env_clear()
-        .env("DATA_DIR", db.dir.path())
-        .env("SECRET_KEY", SECRET_KEY)
+    let served = db
+        .command()
         .env("FERNET_KEY", NEW_KEY)
-        .env("TOTP_SECRET", TOTP_SECRET)
         .env("PORT", crate::helpers::http::free_port().to_string())
         .output()
         .unwrap();

@@ -2,10 +2,7 @@
 //! a cluster of its own in a temporary directory, on a free port, gone after the test; and
 //! `copy-db`, which moves an instance's SQLite data into it.
 
-use std::process::Command;
-
 use crate::helpers::databases::{sealed, Backend, TestDatabase};
-use crate::helpers::server::BIN;
 use crate::helpers::tools::PostgresServer;
 use crate::helpers::*;
 use contact_client::config::Database;
@@ -66,18 +63,7 @@ async fn copy_db_moves_10000_submissions_into_postgresql_as_they_are() {
     store.close().await;
 
     let url = server.fresh_database();
-    let copy = |url: &str| {
-        Command::new(BIN)
-            .current_dir(sqlite.dir.path())
-            .env_clear()
-            .env("DATA_DIR", sqlite.dir.path())
-            .env("SECRET_KEY", SECRET_KEY)
-            .env("FERNET_KEY", FERNET_KEY)
-            .env("TOTP_SECRET", TOTP_SECRET)
-            .args(["copy-db", "--to", url])
-            .output()
-            .unwrap()
-    };
+    let copy = |url: &str| sqlite.command().args(["copy-db", "--to", url]).output().unwrap();
     let out = copy(&url);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}{stdout}", String::from_utf8_lossy(&out.stderr));
@@ -122,18 +108,8 @@ async fn copy_db_moves_10000_submissions_into_postgresql_as_they_are() {
 
 /// `contact-client check` with `DATABASE_URL=url`, in a data directory of its own.
 fn check_on(url: &str) -> std::process::Output {
-    let dir = tempfile::tempdir().unwrap();
-    Command::new(BIN)
-        .current_dir(dir.path())
-        .env_clear()
-        .env("DATA_DIR", dir.path())
-        .env("SECRET_KEY", SECRET_KEY)
-        .env("FERNET_KEY", FERNET_KEY)
-        .env("TOTP_SECRET", TOTP_SECRET)
-        .env("DATABASE_URL", url)
-        .arg("check")
-        .output()
-        .unwrap()
+    let db = TestDatabase { database: Database::parse(url).unwrap(), dir: tempfile::tempdir().unwrap() };
+    db.command().arg("check").output().unwrap()
 }
 
 /// `contact-client check` on PostgreSQL: the database answers and the URL is shown without

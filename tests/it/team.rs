@@ -2,27 +2,19 @@
 //! and computes the codes itself), their sign-in, their roles, and the audit naming them.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
 use crate::helpers::databases::TestDatabase;
-use crate::helpers::server::BIN;
 use crate::helpers::*;
 use crate::on_both_databases;
 
 /// Runs `contact-client ARGS` on the instance's database, `stdin` as standard input.
 fn cli(db: &TestDatabase, args: &[&str], stdin: &str) -> Output {
-    let dir = db.dir.path();
-    let mut child = Command::new(BIN)
-        .current_dir(dir)
-        .env_clear()
-        .env("DATA_DIR", dir)
-        .envs(db.settings().into_iter().map(|(key, value)| (key.to_uppercase(), value)))
-        .env("SECRET_KEY", SECRET_KEY)
-        .env("FERNET_KEY", FERNET_KEY)
-        .env("TOTP_SECRET", TOTP_SECRET)
+    let mut child = db
+        .command()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -3,6 +3,7 @@
 //! once and runs it on each.
 
 use std::path::PathBuf;
+use std::process::Command;
 
 use contact_client::config::Database;
 use contact_client::crypto::BlindIndex;
@@ -45,6 +46,22 @@ impl TestDatabase {
             Database::Sqlite(_) => Vec::new(),
             Database::Postgres(url) => vec![("database_url", url.expose().to_string())],
         }
+    }
+
+    /// `contact-client` on this database, its data directory, and the test keys (a later
+    /// `.env` of a key replaces it); the arguments are the caller's.
+    pub fn command(&self) -> Command {
+        let dir = self.dir.path();
+        let mut command = Command::new(super::server::BIN);
+        command
+            .current_dir(dir)
+            .env_clear()
+            .env("DATA_DIR", dir)
+            .envs(self.settings().into_iter().map(|(key, value)| (key.to_uppercase(), value)))
+            .env("SECRET_KEY", super::SECRET_KEY)
+            .env("FERNET_KEY", super::FERNET_KEY)
+            .env("TOTP_SECRET", super::TOTP_SECRET);
+        command
     }
 
     pub async fn store(&self) -> Store {
